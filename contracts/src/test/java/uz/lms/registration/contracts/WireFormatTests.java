@@ -1,0 +1,67 @@
+package uz.lms.registration.contracts;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WireFormatTests {
+
+    private static final UUID ID = UUID.fromString("0b6f1d2e-8a8e-4c55-9c1c-3f1b2a7d9e10");
+    private static final Instant AT = Instant.parse("2026-11-25T10:15:30Z");
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void commandsAreSnakeCaseWithIsoTimestamps() {
+        String written = json.writeValueAsString(new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz"));
+
+        assertThat(written).isEqualTo("{\"event_id\":\"" + ID + "\",\"occurred_at\":\"2026-11-25T10:15:30Z\","
+                + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\"}");
+    }
+
+    @Test
+    void outcomesCarryATypeIdAndNoJavaClassName() {
+        var reply = new RegistrationReply(ID, AT, 7L, new RegistrationOutcome.TooManyRequests(12));
+
+        String written = json.writeValueAsString(reply);
+
+        assertThat(written).contains("\"outcome\":{\"type\":\"too_many_requests\",\"retry_after\":12}")
+                .doesNotContain("uz.lms");
+        assertThat(json.readValue(written, RegistrationReply.class)).isEqualTo(reply);
+    }
+
+    @Test
+    void sharedOutcomesReadBackUnderEitherCommand() {
+        String written = json.writeValueAsString(new VerificationReply(ID, AT, 7L, new AlreadyVerified()));
+
+        assertThat(json.readValue(written, VerificationReply.class).outcome()).isEqualTo(new AlreadyVerified());
+        assertThat(written).contains("{\"type\":\"already_verified\"}");
+    }
+
+    @Test
+    void userEventsAreTypedByTheirPastTenseName() {
+        UserEvent event = new UserEvent.CodeIssued(ID, AT, 7L, AT.plusSeconds(60));
+
+        String written = json.writeValueAsString(event);
+
+        assertThat(written).startsWith("{\"type\":\"CodeIssued\"").doesNotContain("code\":");
+        assertThat(json.readValue(written, UserEvent.class)).isEqualTo(event);
+    }
+
+    @Test
+    void deliveryEventsReadBack() {
+        DeliveryEvent event = new DeliveryEvent.CodeDeliveryFailed(ID, AT, 7L, ID, "blocked");
+
+        assertThat(json.readValue(json.writeValueAsString(event), DeliveryEvent.class)).isEqualTo(event);
+    }
+
+    @Test
+    void codesNeverShowInToString() {
+        assertThat(new VerifyCode(ID, AT, 7L, "348291").toString()).doesNotContain("348291");
+        assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz").toString()).doesNotContain("348291");
+    }
+}

