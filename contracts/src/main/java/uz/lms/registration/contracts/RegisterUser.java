@@ -3,11 +3,15 @@ package uz.lms.registration.contracts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Command: register (or refresh) a user and issue a new code. The {@code event_id} is the
  * idempotency key: a redelivered command gets the first answer again and changes nothing.
+ * An invalid command cannot be built, nor read off the wire.
  *
  * @param phoneNumber E.164, already normalized by the sender
  * @param language    {@code uz}, {@code ru} or {@code en}: the language the code is delivered in
@@ -18,4 +22,22 @@ public record RegisterUser(
         @JsonProperty("telegram_id") long telegramId,
         @JsonProperty("phone_number") String phoneNumber,
         @JsonProperty("language") String language) {
+
+    /** The languages the bot speaks. */
+    public static final Set<String> LANGUAGES = Set.of("uz", "ru", "en");
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+
+    public RegisterUser {
+        Objects.requireNonNull(eventId, "event_id");
+        if (telegramId <= 0) {
+            throw new IllegalArgumentException("telegram_id must be positive");
+        }
+        if (phoneNumber == null || !E164.matcher(phoneNumber).matches()) {
+            throw new IllegalArgumentException("phone_number must be E.164");
+        }
+        if (!LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("language must be one of " + LANGUAGES);
+        }
+    }
 }

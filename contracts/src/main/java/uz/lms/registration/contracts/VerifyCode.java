@@ -3,10 +3,13 @@ package uz.lms.registration.contracts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Command: check a code a user submitted. The {@code event_id} is the idempotency key.
+ * An invalid command cannot be built, nor read off the wire.
  *
  * @param verificationCode the submitted candidate, six digits
  */
@@ -15,6 +18,18 @@ public record VerifyCode(
         @JsonProperty("occurred_at") Instant occurredAt,
         @JsonProperty("telegram_id") long telegramId,
         @JsonProperty("verification_code") String verificationCode) {
+
+    private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+
+    public VerifyCode {
+        Objects.requireNonNull(eventId, "event_id");
+        if (telegramId <= 0) {
+            throw new IllegalArgumentException("telegram_id must be positive");
+        }
+        if (verificationCode == null || !SIX_DIGITS.matcher(verificationCode).matches()) {
+            throw new IllegalArgumentException("verification_code must be six digits");
+        }
+    }
 
     @Override
     public String toString() {

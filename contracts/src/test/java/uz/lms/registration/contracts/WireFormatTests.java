@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WireFormatTests {
 
@@ -63,5 +64,22 @@ class WireFormatTests {
     void codesNeverShowInToString() {
         assertThat(new VerifyCode(ID, AT, 7L, "348291").toString()).doesNotContain("348291");
         assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz").toString()).doesNotContain("348291");
+    }
+
+    @Test
+    void invalidCommandsCannotBeReadOffTheWire() {
+        String notE164 = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"998901234567\",\"language\":\"uz\"}";
+        String negativeId = "{\"event_id\":\"" + ID + "\",\"telegram_id\":-1,\"verification_code\":\"123456\"}";
+        String fiveDigits = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"verification_code\":\"12345\"}";
+
+        assertThatThrownBy(() -> json.readValue(notE164, RegisterUser.class)).hasMessageContaining("E.164");
+        assertThatThrownBy(() -> json.readValue(negativeId, VerifyCode.class)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> json.readValue(fiveDigits, VerifyCode.class)).hasMessageContaining("six digits");
+    }
+
+    @Test
+    void unknownLanguagesAreRefused() {
+        assertThatThrownBy(() -> new RegisterUser(ID, AT, 1L, "+998901234567", "de"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
