@@ -1,0 +1,35 @@
+package uz.lms.registration.sandbox;
+
+import tools.jackson.databind.JsonNode;
+
+import java.time.Instant;
+
+/**
+ * A message the bot sent through {@code sendMessage}.
+ *
+ * @param parseMode   {@code HTML}, {@code MarkdownV2} or null
+ * @param replyMarkup the keyboard JSON as the bot sent it, or null
+ */
+public record SentMessage(long chatId, int messageId, String text, String parseMode, JsonNode replyMarkup,
+                          Instant sentAt) {
+
+    /** Whether the message shows a reply keyboard with a button that shares the user's contact. */
+    public boolean requestsContact() {
+        if (replyMarkup == null || !replyMarkup.path("keyboard").isArray()) {
+            return false;
+        }
+        for (JsonNode row : replyMarkup.get("keyboard")) {
+            for (JsonNode button : row) {
+                if (button.path("request_contact").asBoolean(false)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether the message removes the reply keyboard. */
+    public boolean removesKeyboard() {
+        return replyMarkup != null && replyMarkup.path("remove_keyboard").asBoolean(false);
+    }
+}
