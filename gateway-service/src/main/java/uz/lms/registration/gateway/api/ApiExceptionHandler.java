@@ -1,0 +1,84 @@
+package uz.lms.registration.gateway.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+
+import java.util.List;
+
+/**
+ * Turns every failure into a FastAPI-shaped body: 422 for anything wrong with a request body, the
+ * framework's own 4xx (404, 405, ...) with {@code detail} set to the status phrase, and 503 for
+ * everything unexpected, so that no input produces any other 5xx.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    private final Outcomes outcomes;
+
+    ApiExceptionHandler(Outcomes outcomes) {
+        this.outcomes = outcomes;
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ValidationFailure> invalid(InvalidRequest exception, HttpServletRequest request) {
+        return unprocessable(exception.errors(), request);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ValidationFailure> unreadable(HttpMessageNotReadableException exception, HttpServletRequest request) {
+        return unprocessable(List.of(ValidationError.jsonInvalid(position(exception))), request);
+    }
+
+    /** FastAPI does not answer 415: a body that is not JSON is a body that is not an object. */
+    @ExceptionHandler
+    ResponseEntity<ValidationFailure> notJson(HttpMediaTypeNotSupportedException exception, HttpServletRequest request) {
+        return unprocessable(List.of(ValidationError.notAnObject()), request);
+    }
+
+    /** The framework's own 4xx (404, 405, 406, ...) keep their status; anything else is unexpected. */
+    @ExceptionHandler
+    ResponseEntity<Detail> other(Exception exception) {
+        if (exception instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
+            HttpStatus known = HttpStatus.resolve(error.getStatusCode().value());
+            return ResponseEntity.status(error.getStatusCode())
+                    .headers(error.getHeaders())
+                    .body(new Detail(known != null ? known.getReasonPhrase() : "Client error"));
+        }
+        return unavailable(exception);
+    }
+
+    private ResponseEntity<Detail> unavailable(Exception exception) {
+        log.error("request failed unexpectedly, answering 503", exception);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Detail.UNAVAILABLE);
+    }
+
+    private ResponseEntity<ValidationFailure> unprocessable(List<ValidationError> errors, HttpServletRequest request) {
+        String endpoint = Outcomes.endpointOf(request.getRequestURI());
+        if (endpoint != null) {
+            outcomes.record(endpoint, "invalid_request");
+        }
+        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(new ValidationFailure(errors));
+    }
+
+    private static long position(HttpMessageNotReadableException exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JacksonException jackson && jackson.getLocation() != null) {
+                TokenStreamLocation location = jackson.getLocation();
+                return Math.max(0, location.getCharOffset() >= 0 ? location.getCharOffset() : location.getByteOffset());
+            }
+        }
+        return 0;
+    }
+}
