@@ -1,0 +1,124 @@
+package uz.lms.registration.gateway.api;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.contracts.VerificationReply;
+import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.gateway.messaging.Requester;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+/** What both endpoints answer before any command is sent: unreadable bodies, unknown paths and methods. */
+@WebMvcTest(properties = "spring.config.name=gateway-service")
+@Import({Outcomes.class, SimpleMeterRegistry.class})
+class ApiExceptionHandlerTests {
+
+    @Autowired
+    private MockMvcTester mvc;
+
+    @MockitoBean
+    private Requester<RegisterUser, RegistrationReply> registrations;
+
+    @MockitoBean
+    private Requester<VerifyCode, VerificationReply> verifications;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "{\"telegram_id\": 1,}", "not json", "{\"telegram_id\": 1} {}", "{'telegram_id': 1}",
+            "{\"telegram_id\": NaN}", "{\"verification_code\": \"348291\" \"x\"}"})
+    void malformedJsonIsAValidationErrorThatQuotesNothing(String body) {
+        for (String path : new String[] {"/register", "/verify"}) {
+            MvcTestResult result = mvc.post().uri(path).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+
+            assertThat(result).hasStatus(422).bodyJson().extractingPath("$.detail[0].type").isEqualTo("json_invalid");
+            assertThat(result).bodyJson().extractingPath("$.detail[0].loc[0]").isEqualTo("body");
+            assertThat(result).bodyJson().extractingPath("$.detail[0].loc[1]").asNumber().isNotNull();
+            assertThat(result).bodyJson().extractingPath("$.detail[0].msg").isEqualTo("JSON decode error");
+            assertThat(result).bodyJson().extractingPath("$.detail[0].ctx").isEqualTo(Map.of("error", "Invalid JSON"));
+            assertThat(result).body().asString().doesNotContain("348291");
+        }
+        verifyNothingSent();
+    }
+
+    @Test
+    void aMissingBodyIsAMissingField() {
+        assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON))
+                .hasStatus(422)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"missing\", \"loc\": [\"body\"], "
+                        + "\"msg\": \"Field required\", \"input\": null}]}");
+        assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON).content("null"))
+                .hasStatus(422)
+                .bodyJson().extractingPath("$.detail[0].type").isEqualTo("missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[{\"telegram_id\": 1}]", "\"348291\"", "348291", "true"})
+    void aBodyThatIsNotAnObjectIsRejectedWithoutEchoingIt(String body) {
+        assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON).content(body))
+                .hasStatus(422)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"model_attributes_type\", \"loc\": [\"body\"], "
+                        + "\"msg\": \"Input should be a valid dictionary or object to extract fields from\", "
+                        + "\"input\": \"[redacted]\"}]}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml", "application/octet-stream"})
+    void aBodyThatIsNotJsonIsAValidationError(String contentType) {
+        assertThat(mvc.post().uri("/verify").contentType(contentType)
+                .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
+                .hasStatus(422)
+                .bodyJson().extractingPath("$.detail[0].type").isEqualTo("model_attributes_type");
+        verifyNothingSent();
+    }
+
+    @Test
+    void aBodyWithoutContentTypeIsAValidationError() {
+        assertThat(mvc.post().uri("/register").content("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}"))
+                .hasStatus(422);
+    }
+
+    @Test
+    void invalidUtf8IsAValidationError() {
+        byte[] body = "{\"telegram_id\": 1, \"phone_number\": \"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).content(body)).hasStatus(422);
+    }
+
+    @Test
+    void anUnknownPathIsNotFound() {
+        assertThat(mvc.post().uri("/registration").contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .hasStatus(404)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Not Found\"}");
+    }
+
+    @Test
+    void anUnsupportedMethodIsNotAllowed() {
+        assertThat(mvc.get().uri("/register"))
+                .hasStatus(405)
+                .hasHeader("Allow", "POST")
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Method Not Allowed\"}");
+        assertThat(mvc.delete().uri("/verify")).hasStatus(405);
+    }
+
+    private void verifyNothingSent() {
+        verify(registrations, never()).request(anyLong(), any());
+        verify(verifications, never()).request(anyLong(), any());
+    }
+}

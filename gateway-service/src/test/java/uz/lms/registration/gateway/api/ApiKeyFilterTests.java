@@ -1,0 +1,97 @@
+package uz.lms.registration.gateway.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome;
+import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.contracts.VerificationReply;
+import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.gateway.messaging.Requester;
+
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+@WebMvcTest(properties = {"spring.config.name=gateway-service", "gateway.api-key=s3cret-key"})
+@Import({Outcomes.class, SimpleMeterRegistry.class})
+class ApiKeyFilterTests {
+
+    private static final String REGISTER = "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}";
+
+    @Autowired
+    private MockMvcTester mvc;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @MockitoBean
+    private Requester<RegisterUser, RegistrationReply> registrations;
+
+    @MockitoBean
+    private Requester<VerifyCode, VerificationReply> verifications;
+
+    @Test
+    void aRequestWithoutTheKeyIsNotAuthenticated() {
+        double unauthorizedBefore = unauthorizedRegistrations();
+
+        assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).content(REGISTER))
+                .hasStatus(401)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Not authenticated\"}");
+        assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
+                .hasStatus(401);
+        verify(registrations, never()).request(anyLong(), any());
+        verify(verifications, never()).request(anyLong(), any());
+        assertThat(unauthorizedRegistrations()).isEqualTo(unauthorizedBefore + 1);
+    }
+
+    @Test
+    void aWrongKeyIsNotAuthenticated() {
+        for (String wrong : new String[] {"", "s3cret", "s3cret-key ", "S3CRET-KEY"}) {
+            assertThat(mvc.post().uri("/register").header("X-API-Key", wrong)
+                    .contentType(MediaType.APPLICATION_JSON).content(REGISTER))
+                    .hasStatus(401);
+        }
+    }
+
+    @Test
+    void theKeyIsCheckedBeforeTheBody() {
+        assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).content("{"))
+                .hasStatus(401);
+    }
+
+    @Test
+    void theRightKeyLetsTheRequestThrough() {
+        given(registrations.request(anyLong(), any())).willReturn(CompletableFuture.completedFuture(
+                new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
+
+        assertThat(mvc.post().uri("/register").header("X-API-Key", "s3cret-key")
+                .contentType(MediaType.APPLICATION_JSON).content(REGISTER))
+                .hasStatusOk();
+    }
+
+    @Test
+    void pathsOtherThanTheApiNeedNoKey() {
+        assertThat(mvc.get().uri("/register")).hasStatus(405);
+        assertThat(mvc.post().uri("/elsewhere")).hasStatus(404);
+    }
+
+    private double unauthorizedRegistrations() {
+        return meters.counter("gateway.outcomes", "endpoint", "register", "outcome", "unauthorized").count();
+    }
+}
