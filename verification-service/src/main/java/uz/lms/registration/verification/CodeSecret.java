@@ -1,0 +1,53 @@
+package uz.lms.registration.verification;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.stereotype.Component;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+/**
+ * The one secret of the service, {@code verification.code-secret}, and the keys derived from it:
+ * one for hashing codes, one for sealing outbox payloads. Unset, a fixed development key is used
+ * with a warning, except under the {@code prod} profile, where the service refuses to start.
+ */
+@Component
+public class CodeSecret {
+
+    private static final Logger log = LoggerFactory.getLogger(CodeSecret.class);
+    private static final String DEVELOPMENT_SECRET = "development-only-code-secret-do-not-use-in-production";
+    private static final int MINIMUM_LENGTH = 32;
+
+    private final byte[] secret;
+
+    public CodeSecret(VerificationProperties properties, Environment environment) {
+        String configured = properties.codeSecret();
+        boolean production = environment.acceptsProfiles(Profiles.of("prod"));
+        if (configured == null || configured.isBlank()) {
+            if (production) {
+                throw new IllegalStateException("verification.code-secret must be set under the 'prod' profile");
+            }
+            log.warn("verification.code-secret is not set: using a development key; never run like this in production");
+            configured = DEVELOPMENT_SECRET;
+        } else if (production && configured.length() < MINIMUM_LENGTH) {
+            throw new IllegalStateException("verification.code-secret must be at least " + MINIMUM_LENGTH + " characters");
+        }
+        this.secret = configured.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A 256-bit key for one purpose, so that no two uses of the secret share a key. */
+    public byte[] deriveKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}
