@@ -1,0 +1,88 @@
+package uz.lms.registration.verification;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome;
+import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.contracts.VerificationOutcome;
+import uz.lms.registration.contracts.VerificationReply;
+import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** A requester as the gateway and the bot are: commands over Kafka, replies on a reply topic. */
+public class CommandClient implements AutoCloseable {
+
+    private static final String REPLIES = "verification-tests.replies";
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final ReplyingKafkaTemplate<String, byte[], byte[]> template;
+    private final ConcurrentMessageListenerContainer<String, byte[]> replies;
+
+    public CommandClient() throws InterruptedException {
+        String servers = EmbeddedInfrastructure.bootstrapServers();
+        var consumers = new DefaultKafkaConsumerFactory<String, byte[]>(
+                Map.of("bootstrap.servers", servers, "group.id", "verification-tests-" + UUID.randomUUID(),
+                        "auto.offset.reset", "latest"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        replies = new ConcurrentMessageListenerContainer<>(consumers, new ContainerProperties(REPLIES));
+        var producers = new DefaultKafkaProducerFactory<String, byte[]>(Map.of("bootstrap.servers", servers),
+                new StringSerializer(), new ByteArraySerializer());
+        template = new ReplyingKafkaTemplate<>(producers, replies);
+        template.setDefaultReplyTimeout(Duration.ofSeconds(20));
+        template.setSharedReplyTopic(true);
+        template.start();
+        if (!template.waitForAssignment(Duration.ofSeconds(30))) {
+            throw new IllegalStateException("reply topic was not assigned");
+        }
+    }
+
+    public RegistrationOutcome register(long telegramId, String phoneNumber) {
+        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz")).outcome();
+    }
+
+    public RegistrationReply register(RegisterUser command) {
+        return json.readValue(request(Topics.REGISTRATION_REQUESTS, command.telegramId(), json.writeValueAsBytes(command)),
+                RegistrationReply.class);
+    }
+
+    public VerificationOutcome verify(long telegramId, String code) {
+        VerifyCode command = new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
+        return json.readValue(request(Topics.VERIFICATION_REQUESTS, telegramId, json.writeValueAsBytes(command)),
+                VerificationReply.class).outcome();
+    }
+
+    /** Sends raw bytes with no reply address, as a broken or hostile producer would. */
+    public void sendRaw(String topic, String key, byte[] value) throws Exception {
+        template.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    private byte[] request(String topic, long telegramId, byte[] value) {
+        try {
+            return template.sendAndReceive(new ProducerRecord<>(topic, Topics.key(telegramId), value)).get().value();
+        } catch (Exception e) {
+            throw new IllegalStateException("no reply from verification-service", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        template.stop();
+        template.destroy();
+    }
+}

@@ -1,0 +1,39 @@
+package uz.lms.registration.verification;
+
+import org.junit.jupiter.api.Test;
+import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.Topics;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class DeadLetterTests extends VerificationServiceTest {
+
+    @Test
+    void unreadableAndInvalidCommandsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
+        try (TopicTail registrationDlt = new TopicTail(Topics.deadLetter(Topics.REGISTRATION_REQUESTS));
+             TopicTail verificationDlt = new TopicTail(Topics.deadLetter(Topics.VERIFICATION_REQUESTS))) {
+            byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
+            byte[] notE164 = """
+                    {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3d","telegram_id":5,"phone_number":"12","language":"uz"}"""
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] fiveDigits = """
+                    {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3e","telegram_id":5,"verification_code":"12345"}"""
+                    .getBytes(StandardCharsets.UTF_8);
+
+            client.sendRaw(Topics.REGISTRATION_REQUESTS, "5", garbage);
+            client.sendRaw(Topics.REGISTRATION_REQUESTS, "5", notE164);
+            client.sendRaw(Topics.VERIFICATION_REQUESTS, "5", fiveDigits);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(registrationDlt.records()).extracting(record -> record.value())
+                        .containsExactlyInAnyOrder(garbage, notE164);
+                assertThat(verificationDlt.records()).extracting(record -> record.value()).containsExactly(fiveDigits);
+            });
+            assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package uz.lms.registration.verification;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class LogTests extends VerificationServiceTest {
+
+    @Test
+    void logsTellEachOutcomeButNeverACodeNorItsHash(CapturedOutput output) {
+        long telegramId = newTelegramId();
+        client.register(telegramId, newPhoneNumber());
+        String code = deliveredCode(telegramId).code();
+        client.verify(telegramId, code.equals("000000") ? "111111" : "000000");
+        String hash = jdbc.sql("SELECT verification_code FROM users WHERE telegram_id = ?").param(telegramId)
+                .query(String.class).single();
+        client.verify(telegramId, code);
+
+        assertThat(output.getAll())
+                .contains("code issued telegram_id=" + telegramId)
+                .contains("register telegram_id=" + telegramId + " outcome=CodeSent")
+                .contains("verify telegram_id=" + telegramId + " outcome=InvalidOrExpiredCode")
+                .contains("verify telegram_id=" + telegramId + " outcome=Verified")
+                .doesNotContain(code)
+                .doesNotContain(hash);
+    }
+}

@@ -1,0 +1,97 @@
+package uz.lms.registration.verification;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ContextConfiguration;
+import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.contracts.DeliverCode;
+import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole service on a real broker and a real PostgreSQL, driven over Kafka as the gateway and
+ * the bot drive it. Every test works on users of its own; time moves only by {@link #clock}.
+ */
+@SpringBootTest(properties = {"spring.config.name=verification-service", "verification.outbox-sweep-interval=1s"})
+@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+public abstract class VerificationServiceTest {
+
+    protected final JsonMapper json = JsonMapper.builder().build();
+
+    @Autowired
+    protected MutableClock clock;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected CommandClient client;
+    protected TopicTail codes;
+    protected TopicTail userEvents;
+
+    @BeforeEach
+    void connect() throws InterruptedException {
+        client = new CommandClient();
+        codes = new TopicTail(Topics.VERIFICATION_CODES);
+        userEvents = new TopicTail(Topics.USER_EVENTS);
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+        codes.close();
+        userEvents.close();
+    }
+
+    protected static long newTelegramId() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    protected static String newPhoneNumber() {
+        return "+99890" + ThreadLocalRandom.current().nextInt(1_000_000, 10_000_000);
+    }
+
+    /** The latest code delivered to the user on {@code verification.codes}, as telegram-service gets it. */
+    protected DeliverCode deliveredCode(long telegramId) {
+        return await().atMost(Duration.ofSeconds(20)).until(() -> deliveredCodes(telegramId), list -> !list.isEmpty())
+                .getLast();
+    }
+
+    protected List<DeliverCode> deliveredCodes(long telegramId) {
+        return codes.records().stream()
+                .filter(record -> record.key().equals(Topics.key(telegramId)))
+                .map(record -> json.readValue(record.value(), DeliverCode.class))
+                .toList();
+    }
+
+    protected List<UserEvent> userEvents(long telegramId) {
+        return userEvents.records().stream()
+                .filter(record -> record.key().equals(Topics.key(telegramId)))
+                .map(ConsumerRecord::value)
+                .map(value -> json.readValue(value, UserEvent.class))
+                .toList();
+    }
+
+    @TestConfiguration
+    static class Time {
+
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return new MutableClock();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package uz.lms.registration.verification.codes;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
+import uz.lms.registration.verification.CodeSecret;
+import uz.lms.registration.verification.VerificationProperties;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CodesTests {
+
+    private final Codes codes = new Codes(secret("a-test-secret-that-is-long-enough-for-prod", new MockEnvironment()));
+
+    @Test
+    void codesAreSixDigitsAndVary() {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String code = codes.newCode();
+            assertThat(code).matches("[0-9]{6}");
+            seen.add(code);
+        }
+        assertThat(seen).hasSizeGreaterThan(990);
+    }
+
+    @Test
+    void theStoredHashIsBoundToTheUserAndMatchesOnlyTheRightCode() {
+        String hash = codes.hash(42, "123456");
+
+        assertThat(hash).matches("[0-9a-f]{64}").isNotEqualTo(codes.hash(43, "123456"));
+        assertThat(codes.matches(42, "123456", hash)).isTrue();
+        assertThat(codes.matches(42, "123457", hash)).isFalse();
+        assertThat(codes.matches(43, "123456", hash)).isFalse();
+        assertThat(codes.matches(42, "123456", null)).isFalse();
+    }
+
+    @Test
+    void anotherSecretGivesAnotherHash() {
+        Codes other = new Codes(secret("another-test-secret-that-is-long-enough", new MockEnvironment()));
+
+        assertThat(other.hash(42, "123456")).isNotEqualTo(codes.hash(42, "123456"));
+    }
+
+    @Test
+    void productionRefusesToStartWithoutASecret() {
+        MockEnvironment production = new MockEnvironment();
+        production.setActiveProfiles("prod");
+
+        assertThatThrownBy(() -> secret(null, production)).hasMessageContaining("verification.code-secret");
+        assertThatThrownBy(() -> secret("short", production)).hasMessageContaining("at least 32");
+    }
+
+    private static CodeSecret secret(String value, MockEnvironment environment) {
+        var properties = new VerificationProperties(Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5,
+                Duration.ofMinutes(10), value, 3, Duration.ofSeconds(5), Duration.ofDays(1));
+        return new CodeSecret(properties, environment);
+    }
+}
