@@ -1,6 +1,7 @@
 package uz.lms.registration.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService handlers;
     private final JsonMapper json = JsonMapper.builder().build();
+    private volatile HttpHandler besideBotApi;
 
     private FakeTelegramServer(FakeTelegram telegram, String token, int port) throws IOException {
         this.telegram = telegram;
@@ -75,7 +77,16 @@ public final class FakeTelegramServer implements AutoCloseable {
         handlers.shutdownNow();
     }
 
+    /** Serves every path that does not start with {@code /bot} (the web chat) on the Bot API's port. */
+    void serveBesideBotApi(HttpHandler handler) {
+        this.besideBotApi = handler;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        if (besideBotApi != null && !exchange.getRequestURI().getRawPath().startsWith("/bot")) {
+            besideBotApi.handle(exchange);
+            return;
+        }
         try (exchange) {
             ObjectNode answer;
             int status;
