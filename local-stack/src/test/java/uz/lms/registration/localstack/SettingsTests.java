@@ -1,0 +1,57 @@
+package uz.lms.registration.localstack;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SettingsTests {
+
+    @Test
+    void anEmptyEnvironmentStartsEverythingOnTheDefaultPorts() {
+        Settings settings = Settings.from(Map.of());
+
+        assertThat(settings.kafkaPort()).isEqualTo(9092);
+        assertThat(settings.postgresPort()).isEqualTo(54329);
+        assertThat(settings.sandboxPort()).isEqualTo(8090);
+        assertThat(settings.dataDir()).isEqualTo(Path.of(".run-data").toAbsolutePath());
+        assertThat(settings.environmentFile()).isEqualTo(settings.dataDir().resolve("local-stack.env"));
+    }
+
+    @Test
+    void aPartTheEnvironmentAlreadyPointsAtIsNotStarted() {
+        Settings settings = Settings.from(Map.of(
+                "SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka.internal:9092",
+                "SPRING_DATASOURCE_URL", "jdbc:postgresql://db.internal/lms",
+                "TELEGRAM_BOT_TOKEN", "123:real"));
+
+        assertThat(settings.startsKafka()).isFalse();
+        assertThat(settings.startsPostgres()).isFalse();
+        assertThat(settings.startsSandbox()).isFalse();
+    }
+
+    @Test
+    void aSelfHostedBotApiAloneAlsoReplacesTheSandbox() {
+        Settings settings = Settings.from(Map.of("TELEGRAM_API_URL", "http://bot-api.internal:8081"));
+
+        assertThat(settings.startsSandbox()).isFalse();
+        assertThat(settings.startsKafka()).isTrue();
+    }
+
+    @Test
+    void blankVariablesCountAsUnsetAndPortsCanBeMoved() {
+        Settings settings = Settings.from(Map.of(
+                "SPRING_KAFKA_BOOTSTRAP_SERVERS", " ",
+                "LOCAL_STACK_KAFKA_PORT", "19092",
+                "LOCAL_STACK_POSTGRES_PORT", "15432",
+                "LOCAL_STACK_SANDBOX_PORT", "18090",
+                "LOCAL_STACK_DATA_DIR", "/tmp/stack"));
+
+        assertThat(settings.kafkaPort()).isEqualTo(19092);
+        assertThat(settings.postgresPort()).isEqualTo(15432);
+        assertThat(settings.sandboxPort()).isEqualTo(18090);
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/tmp/stack"));
+    }
+}
