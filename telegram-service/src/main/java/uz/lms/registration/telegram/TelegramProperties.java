@@ -1,0 +1,61 @@
+package uz.lms.registration.telegram;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
+import org.springframework.validation.annotation.Validated;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * @param botToken        the bot's token; unset: the service runs without polling or delivering (see README)
+ * @param apiUrl          the Bot API root; requests go to {@code {api-url}/bot{token}/{method}}
+ * @param replyTimeout    how long the bot waits for verification-service before telling the user to try later
+ * @param topicPartitions partitions of the topics this service creates
+ */
+@Validated
+@ConfigurationProperties("telegram")
+public record TelegramProperties(
+        String botToken,
+        @NotNull URI apiUrl,
+        @Valid @NotNull Polling polling,
+        @Valid @NotNull RateLimit rateLimit,
+        @NotNull Duration replyTimeout,
+        @Positive int topicPartitions) {
+
+    public TelegramProperties {
+        if (apiUrl != null && StringUtils.hasLength(apiUrl.getPath()) && !"/".equals(apiUrl.getPath())) {
+            throw new IllegalArgumentException("telegram.api-url must be a root URL without a path");
+        }
+    }
+
+    public boolean hasBotToken() {
+        return StringUtils.hasText(botToken);
+    }
+
+    @Override
+    public String toString() {
+        // Records print every component; the token must never reach a log.
+        return "TelegramProperties[api-url=" + apiUrl + ", polling=" + polling + ", rate-limit=" + rateLimit
+                + ", reply-timeout=" + replyTimeout + "]";
+    }
+
+    /**
+     * @param enabled whether this instance polls Telegram; exactly one instance per bot token should
+     * @param timeout the long-poll timeout of {@code getUpdates}
+     */
+    public record Polling(boolean enabled, @NotNull Duration timeout) {
+    }
+
+    /**
+     * Telegram's limits for outgoing messages, applied per instance.
+     *
+     * @param perChat   minimum time between two messages to one chat
+     * @param perSecond messages per second across all chats
+     */
+    public record RateLimit(@NotNull Duration perChat, @Positive int perSecond) {
+    }
+}

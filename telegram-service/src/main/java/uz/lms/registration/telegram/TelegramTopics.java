@@ -1,0 +1,17 @@
+package uz.lms.registration.telegram;
+
+/** Topics internal to telegram-service; the shared ones are in {@code contracts}' {@code Topics}. */
+public final class TelegramTopics {
+
+    /** Chat messages the poller took from Telegram, keyed by user id, for any instance to answer. */
+    public static final String UPDATES = "telegram.updates";
+
+    /** Replies of verification-service to this service's register commands. */
+    public static final String REGISTRATION_REPLIES = "telegram.registration.replies";
+
+    /** Replies of verification-service to this service's verify commands. */
+    public static final String VERIFICATION_REPLIES = "telegram.verification.replies";
+
+    private TelegramTopics() {
+    }
+}

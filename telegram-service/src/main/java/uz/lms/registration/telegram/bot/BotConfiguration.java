@@ -1,0 +1,44 @@
+package uz.lms.registration.telegram.bot;
+
+import okhttp3.OkHttpClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+import uz.lms.registration.telegram.TelegramProperties;
+
+import java.net.URI;
+import java.time.Clock;
+
+/** The bot's side of the Bot API: sending messages, within Telegram's limits. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBotToken
+class BotConfiguration {
+
+    /** The Bot API root as the library wants it; a self-hosted Bot API server or the sandbox work the same. */
+    @Bean
+    TelegramUrl telegramUrl(TelegramProperties properties) {
+        URI url = properties.apiUrl();
+        boolean https = "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+        return new TelegramUrl(url.getScheme(), url.getHost(), port, false);
+    }
+
+    /** Closed with the context (an AutoCloseable bean): its threads would otherwise keep the JVM alive. */
+    @Bean
+    BotHttpClient botHttpClient() {
+        return new BotHttpClient(new OkHttpClient.Builder().build());
+    }
+
+    @Bean
+    TelegramClient telegramClient(BotHttpClient http, TelegramProperties properties, TelegramUrl url) {
+        return new OkHttpTelegramClient(http.client(), properties.botToken(), url);
+    }
+
+    @Bean
+    Messenger messenger(TelegramClient client, TelegramProperties properties, Clock clock) {
+        return new Messenger(client, new SendRateLimiter(properties.rateLimit().perChat(),
+                properties.rateLimit().perSecond()), clock);
+    }
+}

@@ -1,0 +1,55 @@
+package uz.lms.registration.telegram.chat;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+import uz.lms.registration.telegram.bot.Texts;
+
+import java.util.Optional;
+
+/**
+ * A user's message to the bot, as much of a Telegram update as the conversation needs. Travels on
+ * {@code telegram.updates} from the poller to whichever instance answers it.
+ *
+ * @param language uz, ru or en, from the user's {@code language_code}
+ * @param text     null for messages without text
+ * @param contact  null unless the user shared a contact
+ */
+record ChatUpdate(
+        @JsonProperty("update_id") long updateId,
+        @JsonProperty("chat_id") long chatId,
+        @JsonProperty("private_chat") boolean privateChat,
+        @JsonProperty("user_id") long userId,
+        @JsonProperty("language") String language,
+        @JsonProperty("text") String text,
+        @JsonProperty("contact") SharedContact contact) {
+
+    /** Messages from users only: edits, channel posts and the like are not part of the conversation. */
+    static Optional<ChatUpdate> of(Update update) {
+        Message message = update.getMessage();
+        if (message == null || message.getFrom() == null || Boolean.TRUE.equals(message.getFrom().getIsBot())) {
+            return Optional.empty();
+        }
+        SharedContact contact = message.hasContact()
+                ? new SharedContact(message.getContact().getPhoneNumber(), message.getContact().getUserId())
+                : null;
+        return Optional.of(new ChatUpdate(update.getUpdateId(), message.getChatId(), message.isUserMessage(),
+                message.getFrom().getId(), Texts.language(message.getFrom().getLanguageCode()), message.getText(),
+                contact));
+    }
+
+    @Override
+    public String toString() {
+        // Records print every component; a typed code or a phone number must never reach a log.
+        return "ChatUpdate[update_id=" + updateId + ", chat_id=" + chatId + ", user_id=" + userId + "]";
+    }
+
+    /** @param userId the Telegram account the contact belongs to; null when it belongs to none */
+    record SharedContact(@JsonProperty("phone_number") String phoneNumber, @JsonProperty("user_id") Long userId) {
+
+        @Override
+        public String toString() {
+            return "SharedContact[user_id=" + userId + "]";
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package uz.lms.registration.telegram;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import uz.lms.registration.contracts.DeliverCode;
+import uz.lms.registration.contracts.DeliveryEvent;
+import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.sandbox.FakeTelegram;
+import uz.lms.registration.sandbox.FakeTelegramServer;
+import uz.lms.registration.sandbox.GroupChat;
+import uz.lms.registration.sandbox.PrivateChat;
+import uz.lms.registration.sandbox.SentMessage;
+import uz.lms.registration.sandbox.TelegramUser;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+import uz.lms.registration.verification.VerificationServiceApplication;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+
+/**
+ * The bot end to end: the real telegrambots client polls and sends over HTTP to a fake Bot API, the
+ * embedded broker carries the commands, and the real verification-service (on PostgreSQL) answers.
+ */
+@SpringBootTest(properties = {
+        "spring.config.name=telegram-service",
+        "telegram.bot-token=" + TelegramBotTests.TOKEN,
+        "telegram.polling.timeout=1s",
+        "telegram.rate-limit.per-chat=200ms",
+        "telegram.reply-timeout=10s",
+        // verification-service's jar brings JDBC and Flyway along; this service has no database.
+        "spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+@DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
+class TelegramBotTests {
+
+    static final String TOKEN = "424242:TEST-token-that-never-reaches-a-log";
+    private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
+    private static final AtomicLong USER_IDS = new AtomicLong(710_000_000);
+
+    private static final FakeTelegram telegram = new FakeTelegram();
+    private static final FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0);
+    private static ConfigurableApplicationContext verificationService;
+    private static DeliveryEvents deliveries;
+
+    @Autowired
+    private KafkaTemplate<String, Object> kafka;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", EmbeddedInfrastructure::bootstrapServers);
+        registry.add("telegram.api-url", () -> server.apiUrl().toString());
+    }
+
+    @BeforeAll
+    static void startVerificationService() {
+        // Arguments, not default properties: those rank below the service's own yml.
+        verificationService = new SpringApplicationBuilder(VerificationServiceApplication.class)
+                .properties("spring.config.name=verification-service")
+                .run("--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                        "--spring.datasource.url=" + EmbeddedInfrastructure.newDatabase(),
+                        "--spring.datasource.username=postgres", "--spring.datasource.password=postgres");
+        deliveries = new DeliveryEvents();
+        // Codes reach Kafka through verification-service's outbox; give the whole round trip time.
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopVerificationService() throws InterruptedException {
+        Awaitility.reset();
+        deliveries.close();
+        verificationService.close();
+    }
+
+    @Test
+    void aUserRegistersAndVerifiesInTheChatWithoutTheCodeOrTokenInAnyLog(CapturedOutput output) {
+        PrivateChat chat = newUser("uz");
+
+        chat.start();
+        SentMessage greeting = awaitMessage(chat, text -> text.startsWith("Assalomu alaykum"));
+        assertThat(greeting.requestsContact()).isTrue();
+        assertThat(greeting.replyMarkup().get("one_time_keyboard").asBoolean()).isTrue();
+
+        // Telegram often sends the number without '+'
+        chat.shareOwnContact(phoneOf(chat).substring(1));
+        SentMessage sent = awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodi yuborildi"));
+        assertThat(sent.text()).contains("60 soniya");
+        assertThat(sent.removesKeyboard()).isTrue();
+        SentMessage codeMessage = awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz: <code>"));
+        assertThat(codeMessage.parseMode()).isEqualToIgnoringCase("HTML");
+        String code = codeIn(codeMessage);
+        await().until(() -> deliveries.of(chat.id()), events -> events.stream()
+                .anyMatch(event -> event instanceof DeliveryEvent.CodeDelivered));
+
+        chat.sendText(code);
+        awaitMessage(chat, text -> text.equals("Tabriklaymiz! Siz muvaffaqiyatli tasdiqlandingiz."));
+
+        chat.shareOwnContact(phoneOf(chat));
+        awaitMessage(chat, text -> text.equals("Siz allaqachon tasdiqlangansiz."));
+        chat.sendText(code);
+        await().until(() -> chat.messages().stream().filter(m -> m.text().equals("Siz allaqachon tasdiqlangansiz."))
+                .count() == 2);
+
+        assertThat(output.getAll()).doesNotContain(code).doesNotContain(TOKEN).doesNotContain("TEST-token");
+    }
+
+    @Test
+    void someoneElsesContactOrOneWithoutUserIdRegistersNothing() {
+        PrivateChat chat = newUser("uz");
+
+        chat.shareContact("+998907654321", "Friend", chat.id() + 1);
+        awaitMessage(chat, text -> text.startsWith("Faqat oʻzingizning telefon raqamingizni"));
+        chat.shareContact("+998907654322", "Stranger", null);
+
+        await().until(() -> chat.messages().size() == 2);
+        assertThat(chat.messages()).allSatisfy(message -> {
+            assertThat(message.text()).startsWith("Faqat oʻzingizning telefon raqamingizni");
+            assertThat(message.requestsContact()).isTrue();
+        });
+        await().during(Duration.ofSeconds(2)).until(() -> chat.messages().size() == 2
+                && deliveries.of(chat.id()).isEmpty());
+    }
+
+    @Test
+    void inAGroupTheBotAsksToBeWrittenToPrivatelyAndRegistersNobody() {
+        TelegramUser user = new TelegramUser(USER_IDS.incrementAndGet(), "Grouped", "en");
+        GroupChat group = telegram.groupChat(-1_000_000_000L - user.id(), "LMS students");
+
+        group.shareContact(user, "+998901112233", user.id());
+        await().until(() -> group.messages().size() == 1);
+        assertThat(group.messages().getFirst().text()).isEqualTo("Please write to me in a private chat.");
+
+        group.sendText(user, "hello everyone");
+        group.sendText(user, "123456");
+        await().until(() -> group.messages().size() == 2);
+        await().during(Duration.ofSeconds(2)).until(() -> group.messages().size() == 2
+                && deliveries.of(user.id()).isEmpty());
+    }
+
+    @Test
+    void wrongCodesAreRefusedUntilTheCodeIsBurned() {
+        PrivateChat chat = registeredUser("uz");
+        String code = codeIn(awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz")));
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            chat.sendText(wrong);
+            int refusals = attempt;
+            await().until(() -> count(chat, "Kod notoʻgʻri yoki muddati tugagan.") == refusals);
+        }
+        chat.sendText(code);
+
+        awaitMessage(chat, text -> text.startsWith("Notoʻgʻri urinishlar juda koʻp."));
+    }
+
+    @Test
+    void aSecondContactWithinTheCooldownIsAskedToWait() {
+        PrivateChat chat = registeredUser("uz");
+
+        chat.shareOwnContact(phoneOf(chat));
+
+        SentMessage wait = awaitMessage(chat, text -> text.startsWith("Juda koʻp soʻrov."));
+        assertThat(wait.text()).containsPattern("\\d+ soniyadan keyin");
+    }
+
+    @Test
+    void russianAndEnglishUsersAreAnsweredInTheirLanguage() {
+        PrivateChat russian = newUser("ru");
+        PrivateChat english = newUser("en-US");
+
+        russian.start();
+        english.start();
+        awaitMessage(russian, text -> text.startsWith("Здравствуйте!"));
+        awaitMessage(english, text -> text.startsWith("Hello!"));
+        assertThat(russian.lastMessage().replyMarkup().at("/keyboard/0/0/text").asString())
+                .isEqualTo("📱 Отправить номер телефона");
+
+        russian.shareOwnContact(phoneOf(russian));
+        english.shareOwnContact(phoneOf(english));
+        awaitMessage(russian, text -> text.startsWith("Код подтверждения отправлен."));
+        awaitMessage(russian, text -> text.startsWith("Ваш код подтверждения: <code>"));
+        awaitMessage(english, text -> text.startsWith("Your verification code: <code>"));
+
+        english.sendText("what is this?");
+        russian.sendText("123");
+        awaitMessage(english, text -> text.startsWith("Press /start and share your phone number"));
+        awaitMessage(russian, text -> text.startsWith("Нажмите /start"));
+    }
+
+    @Test
+    void aCodeThatExpiredBeforeDeliveryIsNotSent() {
+        PrivateChat chat = newUser("uz");
+        UUID codeEventId = UUID.randomUUID();
+        Instant now = Instant.now();
+
+        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()),
+                new DeliverCode(codeEventId, now.minusSeconds(70), chat.id(), "654321", now.minusSeconds(10), "uz"));
+
+        await().until(() -> deliveries.of(chat.id()), events -> events.size() == 1
+                && events.getFirst() instanceof DeliveryEvent.CodeExpiredBeforeDelivery expired
+                && expired.codeEventId().equals(codeEventId));
+        assertThat(chat.messages()).isEmpty();
+    }
+
+    @Test
+    void aUserWhoBlockedTheBotIsGivenUpOnAsBlocked() {
+        PrivateChat chat = newUser("uz");
+        chat.start();
+        awaitMessage(chat, text -> text.startsWith("Assalomu alaykum"));
+        chat.blockBot();
+
+        chat.shareOwnContact(phoneOf(chat));
+
+        await().until(() -> deliveries.of(chat.id()), events -> events.size() == 1
+                && events.getFirst() instanceof DeliveryEvent.CodeDeliveryFailed failed
+                && failed.reason().equals("blocked"));
+        assertThat(chat.messages()).hasSize(1);
+    }
+
+    @Test
+    void aRateLimitedChatGetsItsMessagesAfterRetryAfter() {
+        PrivateChat chat = newUser("uz");
+        chat.start();
+        awaitMessage(chat, text -> text.startsWith("Assalomu alaykum"));
+        chat.rateLimit(1, 2);
+        long started = System.nanoTime();
+
+        chat.shareOwnContact(phoneOf(chat));
+
+        awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodi yuborildi"));
+        awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz"));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        await().until(() -> deliveries.of(chat.id()), events -> events.size() == 1
+                && events.getFirst() instanceof DeliveryEvent.CodeDelivered);
+    }
+
+    private static PrivateChat newUser(String languageCode) {
+        return telegram.privateChat(new TelegramUser(USER_IDS.incrementAndGet(), "Test", languageCode));
+    }
+
+    private static PrivateChat registeredUser(String languageCode) {
+        PrivateChat chat = newUser(languageCode);
+        chat.shareOwnContact(phoneOf(chat));
+        awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodi yuborildi"));
+        return chat;
+    }
+
+    /** A valid Uzbek mobile number of this user's own. */
+    private static String phoneOf(PrivateChat chat) {
+        return "+99890" + String.format("%07d", chat.id() % 10_000_000);
+    }
+
+    private static SentMessage awaitMessage(PrivateChat chat, Predicate<String> text) {
+        return await().until(() -> chat.messages().stream().filter(message -> text.test(message.text())).findFirst(),
+                found -> found.isPresent()).orElseThrow();
+    }
+
+    private static long count(PrivateChat chat, String text) {
+        return chat.messages().stream().filter(message -> message.text().equals(text)).count();
+    }
+
+    private static String codeIn(SentMessage message) {
+        Matcher matcher = CODE.matcher(message.text());
+        assertThat(matcher.find()).as("a code in the message").isTrue();
+        return matcher.group(1);
+    }
+}

@@ -1,0 +1,31 @@
+package uz.lms.registration.telegram.chat;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PhoneNumbersTests {
+
+    @Test
+    void telegramNumbersWithoutPlusAreReadAsInternational() {
+        assertThat(PhoneNumbers.toE164("998901234567")).contains("+998901234567");
+        assertThat(PhoneNumbers.toE164("79161234567")).contains("+79161234567");
+    }
+
+    @Test
+    void numbersWithPlusStayAsTheyAre() {
+        assertThat(PhoneNumbers.toE164("+998901234567")).contains("+998901234567");
+    }
+
+    @Test
+    void aNationalNumberIsReadAsUzbek() {
+        assertThat(PhoneNumbers.toE164("901234567")).contains("+998901234567");
+    }
+
+    @Test
+    void somethingThatIsNoPhoneNumberIsRefused() {
+        assertThat(PhoneNumbers.toE164("12")).isEmpty();
+        assertThat(PhoneNumbers.toE164("")).isEmpty();
+        assertThat(PhoneNumbers.toE164(null)).isEmpty();
+    }
+}
