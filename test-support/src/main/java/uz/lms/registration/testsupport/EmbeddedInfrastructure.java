@@ -32,6 +32,8 @@ public final class EmbeddedInfrastructure {
             EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
             broker.brokerProperty("auto.create.topics.enable", "true");
             broker.brokerProperty("num.partitions", String.valueOf(PARTITIONS));
+            // Tests create many short-lived consumer groups; the default 3 s join delay would dominate them.
+            broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
             broker.afterPropertiesSet();
             Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-shutdown"));
             kafka = broker;
