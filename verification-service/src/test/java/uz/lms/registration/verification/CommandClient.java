@@ -69,7 +69,11 @@ public class CommandClient implements AutoCloseable {
 
     /** Sends raw bytes with no reply address, as a broken or hostile producer would. */
     public void sendRaw(String topic, String key, byte[] value) throws Exception {
-        template.send(new ProducerRecord<>(topic, key, value)).get();
+        sendRaw(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void sendRaw(ProducerRecord<String, byte[]> record) throws Exception {
+        template.send(record).get();
     }
 
     private byte[] request(String topic, long telegramId, byte[] value) {

@@ -17,7 +17,6 @@ import uz.lms.registration.verification.VerificationProperties;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -26,9 +25,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes outbox rows and deletes them in one database transaction: rows are claimed with
- * {@code FOR UPDATE SKIP LOCKED}, sent, and the delete commits only once Kafka acknowledged every
- * record. A failure leaves the rows for the next sweep (at-least-once; consumers are idempotent).
+ * Publishes outbox rows: claims them with {@code FOR UPDATE SKIP LOCKED}, sends them, and deletes
+ * in the same transaction the ones Kafka acknowledged. An event that fails stays for the next sweep
+ * (at-least-once; consumers are idempotent). A reply that fails is dropped: by the time a retry
+ * could succeed its requester has given up, and a bad reply address must not stall the outbox.
  * <p>
  * Committed rows are handed to one publishing thread, in commit order, so that one user's records
  * keep their order, the committing thread gives its connection back at once, and the rows of many
@@ -39,7 +39,7 @@ class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 500;
-    private static final long SEND_TIMEOUT_SECONDS = 10;
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final JdbcClient jdbc;
     private final KafkaOperations<String, byte[]> kafka;
@@ -64,6 +64,20 @@ class OutboxRelay implements SmartLifecycle {
         committed.addAll(ids);
     }
 
+    /** Publishes rows that were left behind: a failed send, or a crash between commit and send. */
+    @Scheduled(fixedDelayString = "${verification.outbox-sweep-interval}",
+            initialDelayString = "${verification.outbox-sweep-interval}")
+    void sweep() {
+        int published = publish("""
+                SELECT id, topic, kafka_partition, record_key, correlation_id, payload FROM outbox
+                WHERE created_at < now() - make_interval(secs => :age)
+                ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""",
+                Map.of("age", properties.outboxSweepInterval().toMillis() / 1000.0, "limit", BATCH));
+        if (published > 0) {
+            log.warn("outbox sweep published {} records left behind", published);
+        }
+    }
+
     private void publishCommitted() {
         List<Long> batch = new ArrayList<>();
         while (isRunning() || !committed.isEmpty()) {
@@ -74,66 +88,64 @@ class OutboxRelay implements SmartLifecycle {
                 }
                 batch.add(first);
                 committed.drainTo(batch, BATCH - 1);
-                publish(batch);
+                publish("""
+                        SELECT id, topic, kafka_partition, record_key, correlation_id, payload FROM outbox
+                        WHERE id IN (:ids) ORDER BY id FOR UPDATE SKIP LOCKED""", Map.of("ids", batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (RuntimeException e) {
+                log.warn("outbox publish failed, the sweep will retry: {}", e.toString());
             } finally {
                 batch.clear();
             }
         }
     }
 
-    /** Never throws: the sweep retries what fails. */
-    private void publish(List<Long> ids) {
-        try {
-            publishClaimed("""
-                    DELETE FROM outbox WHERE id IN (
-                        SELECT id FROM outbox WHERE id IN (:ids) FOR UPDATE SKIP LOCKED)
-                    RETURNING id, topic, kafka_partition, record_key, correlation_id, payload""",
-                    Map.of("ids", ids));
-        } catch (RuntimeException e) {
-            log.warn("outbox publish failed, the sweep will retry: {}", e.toString());
-        }
-    }
-
-    /** Publishes rows that were left behind: a failed send, or a crash between commit and send. */
-    @Scheduled(fixedDelayString = "${verification.outbox-sweep-interval}",
-            initialDelayString = "${verification.outbox-sweep-interval}")
-    void sweep() {
-        int published = publishClaimed("""
-                DELETE FROM outbox WHERE id IN (
-                    SELECT id FROM outbox WHERE created_at < now() - make_interval(secs => :age)
-                    ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
-                RETURNING id, topic, kafka_partition, record_key, correlation_id, payload""",
-                Map.of("age", (double) properties.outboxSweepInterval().toMillis() / 1000, "limit", BATCH));
-        if (published > 0) {
-            log.warn("outbox sweep published {} records left behind", published);
-        }
-    }
-
-    private int publishClaimed(String claim, Map<String, Object> parameters) {
-        Integer sent = newTransaction.execute(status -> {
-            List<Row> rows = jdbc.sql(claim).params(parameters).query(Row.class).list().stream()
-                    .sorted(Comparator.comparingLong(Row::id))
-                    .toList();
-            CompletableFuture<?>[] acks = rows.stream().map(this::send).toArray(CompletableFuture[]::new);
-            try {
-                CompletableFuture.allOf(acks).get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("Kafka did not acknowledge the outbox records", e);
+    /** @return how many of the claimed rows were published */
+    private int publish(String claim, Map<String, Object> parameters) {
+        Integer published = newTransaction.execute(status -> {
+            List<Row> rows = jdbc.sql(claim).params(parameters).query(Row.class).list();
+            List<CompletableFuture<?>> acks = rows.stream().map(this::send).toList();
+            List<Long> done = new ArrayList<>();
+            int sent = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                Row row = rows.get(i);
+                try {
+                    acks.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    done.add(row.id());
+                    sent++;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (Exception e) {
+                    if (row.correlationId() != null) {
+                        log.warn("reply to {} dropped: {}", row.topic(), e.toString());
+                        done.add(row.id());
+                    } else {
+                        log.warn("record for {} not published, the sweep will retry: {}", row.topic(), e.toString());
+                    }
+                }
             }
-            return rows.size();
+            if (!done.isEmpty()) {
+                jdbc.sql("DELETE FROM outbox WHERE id IN (:ids)").param("ids", done).update();
+            }
+            return sent;
         });
-        return sent == null ? 0 : sent;
+        return published == null ? 0 : published;
     }
 
     private CompletableFuture<?> send(Row row) {
-        var record = new ProducerRecord<>(row.topic(), row.kafkaPartition(), row.recordKey(), cipher.open(row.payload()));
-        if (row.correlationId() != null) {
-            record.headers().add(KafkaHeaders.CORRELATION_ID, row.correlationId());
+        try {
+            var record = new ProducerRecord<>(row.topic(), row.kafkaPartition(), row.recordKey(), cipher.open(row.payload()));
+            if (row.correlationId() != null) {
+                record.headers().add(KafkaHeaders.CORRELATION_ID, row.correlationId());
+            }
+            return kafka.send(record);
+        } catch (RuntimeException e) {
+            // An invalid topic name or partition fails here, before any future exists.
+            return CompletableFuture.failedFuture(e);
         }
-        return kafka.send(record);
     }
 
     @Override
@@ -148,7 +160,7 @@ class OutboxRelay implements SmartLifecycle {
         publisher = null;
         if (running != null) {
             try {
-                running.join(Duration.ofSeconds(SEND_TIMEOUT_SECONDS));
+                running.join(SEND_TIMEOUT);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

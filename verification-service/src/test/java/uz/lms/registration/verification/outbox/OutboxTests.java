@@ -1,0 +1,52 @@
+package uz.lms.registration.verification.outbox;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.support.KafkaHeaders;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.verification.VerificationServiceTest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class OutboxTests extends VerificationServiceTest {
+
+    @Autowired
+    PayloadCipher cipher;
+
+    @Test
+    void recordsLeftBehindByACrashArePublishedByTheSweep() {
+        long telegramId = newTelegramId();
+        var event = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
+        jdbc.sql("INSERT INTO outbox (topic, record_key, payload, created_at) VALUES (?, ?, ?, now() - interval '1 minute')")
+                .params(Topics.USER_EVENTS, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(event)))
+                .update();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(userEvents(telegramId)).containsExactly(event));
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aReplyAddressNobodyCanReceiveDoesNotStallTheOutbox() throws Exception {
+        long hostile = newTelegramId();
+        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), hostile, newPhoneNumber(), "uz");
+        var record = new ProducerRecord<>(Topics.REGISTRATION_REQUESTS, Topics.key(hostile), json.writeValueAsBytes(command));
+        record.headers().add(KafkaHeaders.REPLY_TOPIC, "not a topic!".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(KafkaHeaders.CORRELATION_ID, new byte[]{1, 2, 3});
+
+        client.sendRaw(record);
+
+        assertThat(deliveredCode(hostile).telegramId()).as("its events are published").isEqualTo(hostile);
+        assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
+        await().untilAsserted(() -> assertThat(jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single()).isZero());
+    }
+}
