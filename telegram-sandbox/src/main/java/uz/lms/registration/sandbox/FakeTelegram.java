@@ -65,7 +65,7 @@ public final class FakeTelegram {
 
     /** Every chat the bot can see, in the order they were opened. */
     public synchronized List<JsonNode> chats() {
-        return List.copyOf(chats.values());
+        return chats.values().stream().<JsonNode>map(ObjectNode::deepCopy).toList();
     }
 
     /** What the bot sent to this chat, oldest first. */
@@ -80,7 +80,7 @@ public final class FakeTelegram {
 
     /** The commands the bot set with {@code setMyCommands}. */
     public synchronized JsonNode commands() {
-        return commands;
+        return commands.deepCopy();
     }
 
     synchronized void block(long chatId) {
