@@ -1,0 +1,76 @@
+package uz.lms.registration.telegram;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import uz.lms.registration.sandbox.FakeTelegram;
+import uz.lms.registration.sandbox.FakeTelegramServer;
+import uz.lms.registration.sandbox.PrivateChat;
+import uz.lms.registration.sandbox.TelegramUser;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class PollingLifecycleTests {
+
+    private static final String TOKEN = "1:lifecycle";
+
+    private final FakeTelegram telegram = new FakeTelegram();
+
+    /** The library's threads do not stop by themselves (TelegramBots #1513, #1553); closing the context must. */
+    @Test
+    void closingTheContextEndsALongPollInFlightAndLeavesNoBotThreads() {
+        try (FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0)) {
+            // the default 50 s long poll: closing must not wait it out
+            ConfigurableApplicationContext bot = startBot(server, "50s");
+            await().until(() -> botThreadsAlive() > 0);
+
+            long started = System.nanoTime();
+            bot.close();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+            await().atMost(Duration.ofSeconds(5)).until(() -> botThreadsAlive() == 0);
+        }
+    }
+
+    @Test
+    void messagesSentWhileNoInstancePollsAreAnsweredOnceOneDoes() {
+        try (FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0)) {
+            startBot(server, "1s").close();
+            PrivateChat chat = telegram.privateChat(new TelegramUser(720_000_001, "Late", "en"));
+            chat.start();
+            assertThat(telegram.pendingUpdateCount()).isEqualTo(1);
+
+            try (ConfigurableApplicationContext bot = startBot(server, "1s")) {
+                await().until(() -> chat.messages().size() == 1);
+                assertThat(chat.lastMessage().text()).startsWith("Hello!");
+                // the next getUpdates confirmed the message to Telegram
+                await().until(() -> telegram.pendingUpdateCount() == 0);
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext startBot(FakeTelegramServer server, String pollTimeout) {
+        return new SpringApplicationBuilder(TelegramServiceApplication.class)
+                .properties("spring.config.name=telegram-service")
+                // arguments, not default properties: those rank below the service's own yml
+                .run("--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                        "--spring.autoconfigure.exclude="
+                                + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+                        "--telegram.bot-token=" + TOKEN, "--telegram.api-url=" + server.apiUrl(),
+                        "--telegram.polling.timeout=" + pollTimeout);
+    }
+
+    /** The poller thread and OkHttp's dispatcher threads, the non-daemon threads the library leaves behind. */
+    private static long botThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("telegram-poller") || thread.getName().startsWith("OkHttp"))
+                .filter(thread -> !thread.isDaemon())
+                .count();
+    }
+}
