@@ -56,11 +56,11 @@ public abstract class VerificationServiceTest {
         userEvents.close();
     }
 
-    protected static long newTelegramId() {
+    public static long newTelegramId() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 
-    protected static String newPhoneNumber() {
+    public static String newPhoneNumber() {
         return "+99890" + ThreadLocalRandom.current().nextInt(1_000_000, 10_000_000);
     }
 

@@ -1,0 +1,64 @@
+package uz.lms.registration.verification;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What operators see on the actuator port: health probes and Prometheus metrics, nothing else. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=verification-service")
+@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+class OperationsTests {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void healthHasLivenessAndReadinessGroups() throws Exception {
+        assertThat(get("/actuator/health/liveness")).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness")).isEqualTo(200);
+    }
+
+    @Test
+    void prometheusShowsCommandsByOutcomeAndCodesIssued() throws Exception {
+        try (CommandClient client = new CommandClient()) {
+            client.register(VerificationServiceTest.newTelegramId(), VerificationServiceTest.newPhoneNumber());
+        }
+
+        String metrics = body("/actuator/prometheus");
+
+        assertThat(metrics)
+                .contains("verification_codes_issued_total")
+                .containsPattern("verification_commands_seconds_count\\{command=\"register\",outcome=\"CodeSent\"")
+                .contains("verification_commands_seconds_bucket");
+    }
+
+    @Test
+    void nothingElseUnderActuatorIsExposed() throws Exception {
+        assertThat(get("/actuator/env")).isEqualTo(404);
+        assertThat(get("/actuator/beans")).isEqualTo(404);
+    }
+
+    private int get(String path) throws Exception {
+        return http.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private String body(String path) throws Exception {
+        return http.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build();
+    }
+}
