@@ -2,27 +2,36 @@ package uz.lms.registration.telegram;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import uz.lms.registration.telegram.bot.Messenger;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** No token: the service still starts, does not poll or deliver, and its health says why. */
-@SpringBootTest(properties = {
+/** No token: the service still starts, neither polls nor delivers, and its health says why. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.config.name=telegram-service",
         "spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
                 + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
 class WithoutBotTokenTests {
 
+    private final HttpClient http = HttpClient.newHttpClient();
+
     @Autowired
     private ApplicationContext context;
+
+    @Autowired
+    private Environment environment;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -30,11 +39,25 @@ class WithoutBotTokenTests {
     }
 
     @Test
-    void theServiceStartsWithoutPollingOrDeliveringAndReportsTheBotDown() {
+    void theServiceRunsWithoutPollingOrDelivering() {
         assertThat(context.getBeanNamesForType(Messenger.class)).isEmpty();
         assertThat(context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers()).isEmpty();
-        HealthIndicator bot = context.getBean("bot", HealthIndicator.class);
-        assertThat(bot.health().getStatus()).isEqualTo(Status.DOWN);
-        assertThat(bot.health().getDetails()).containsEntry("reason", "telegram.bot-token is not set");
+    }
+
+    @Test
+    void healthReportsTheBotDownWhileTheProbesStayUp() throws Exception {
+        HttpResponse<String> health = get("/actuator/health");
+
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("\"bot\":{\"status\":\"DOWN\"}");
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/prometheus").body()).contains("jvm_threads_live_threads");
+        assertThat(get("/actuator/env").statusCode()).isEqualTo(404);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        URI uri = URI.create("http://localhost:" + environment.getProperty("local.server.port") + path);
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
