@@ -29,6 +29,9 @@ import java.util.UUID;
 @Service
 public class Verifications {
 
+    /** Matches no stored hash: those are 64 hex digits. */
+    private static final String NO_CODE = "";
+
     private final Users users;
     private final Codes codes;
     private final Outbox outbox;
@@ -50,7 +53,7 @@ public class Verifications {
         String storedHash = found.map(UserState::verificationCode).orElse(null);
         boolean matches = codes.matches(telegramId, command.verificationCode(), storedHash);
 
-        VerificationOutcome outcome = found.map(user -> check(user, matches, now)).orElseGet(InvalidOrExpiredCode::new);
+        VerificationOutcome outcome = found.map(user -> check(user, matches, now)).orElseGet(() -> unknown(telegramId, now));
         if (outcome instanceof Verified) {
             outbox.append(Topics.USER_EVENTS, telegramId,
                     new UserVerified(UUID.randomUUID(), now, telegramId, found.get().phoneNumber()));
@@ -78,6 +81,12 @@ public class Verifications {
         if (!matches && user.verificationCode() != null) {
             users.recordFailedAttempt(user.telegramId(), user.verificationCode(), now);
         }
+        return new InvalidOrExpiredCode();
+    }
+
+    /** Runs the same statements a wrong code does, so that timing does not tell unknown users apart. */
+    private VerificationOutcome unknown(long telegramId, Instant now) {
+        users.recordFailedAttempt(telegramId, NO_CODE, now);
         return new InvalidOrExpiredCode();
     }
 
