@@ -24,8 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Request/reply with verification-service. The gateway owns one reply topic per command type,
@@ -66,24 +64,16 @@ class MessagingConfiguration {
         return template(producers, containers, VERIFICATION_REPLIES, VerificationReply.class, properties);
     }
 
-    /** Sends run on virtual threads: a send blocked on broker metadata holds no HTTP thread. */
-    @Bean(destroyMethod = "close")
-    ExecutorService senders() {
-        return Executors.newVirtualThreadPerTaskExecutor();
-    }
-
     @Bean
     Requester<RegisterUser, RegistrationReply> registrations(
-            ReplyingKafkaTemplate<String, RegisterUser, RegistrationReply> template, GatewayProperties properties,
-            ExecutorService senders) {
-        return new Requester<>(template, Topics.REGISTRATION_REQUESTS, properties.replyTimeout(), senders);
+            ReplyingKafkaTemplate<String, RegisterUser, RegistrationReply> template, GatewayProperties properties) {
+        return new Requester<>(template, Topics.REGISTRATION_REQUESTS, properties.replyTimeout());
     }
 
     @Bean
     Requester<VerifyCode, VerificationReply> verifications(
-            ReplyingKafkaTemplate<String, VerifyCode, VerificationReply> template, GatewayProperties properties,
-            ExecutorService senders) {
-        return new Requester<>(template, Topics.VERIFICATION_REQUESTS, properties.replyTimeout(), senders);
+            ReplyingKafkaTemplate<String, VerifyCode, VerificationReply> template, GatewayProperties properties) {
+        return new Requester<>(template, Topics.VERIFICATION_REQUESTS, properties.replyTimeout());
     }
 
     /**

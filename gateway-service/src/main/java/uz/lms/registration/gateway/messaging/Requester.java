@@ -21,21 +21,22 @@ import java.util.concurrent.TimeUnit;
  */
 public class Requester<C, R> {
 
+    /** Each send on a virtual thread of its own: a send blocked on broker metadata holds no HTTP thread. */
+    private static final Executor SENDERS = task -> Thread.ofVirtual().name("request-sender").start(task);
+
     private final ReplyingKafkaTemplate<String, C, R> template;
     private final String topic;
     private final Duration timeout;
-    private final Executor senders;
 
-    Requester(ReplyingKafkaTemplate<String, C, R> template, String topic, Duration timeout, Executor senders) {
+    Requester(ReplyingKafkaTemplate<String, C, R> template, String topic, Duration timeout) {
         this.template = template;
         this.topic = topic;
         this.timeout = timeout;
-        this.senders = senders;
     }
 
     public CompletableFuture<R> request(long telegramId, C command) {
         ProducerRecord<String, C> record = new ProducerRecord<>(topic, Topics.key(telegramId), command);
-        return CompletableFuture.supplyAsync(() -> template.sendAndReceive(record, timeout), senders)
+        return CompletableFuture.supplyAsync(() -> template.sendAndReceive(record, timeout), SENDERS)
                 .<ConsumerRecord<String, R>>thenCompose(reply -> reply)
                 .thenApply(ConsumerRecord::value)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);

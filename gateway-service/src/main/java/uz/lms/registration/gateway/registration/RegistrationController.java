@@ -53,7 +53,8 @@ class RegistrationController {
         this.clock = clock;
     }
 
-    @PostMapping(path = "/register", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = "/register", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Register a user and send a new verification code through Telegram",
             description = "Creates the user, or refreshes an unverified one, and issues a new 6-digit code. "
                     + "The code reaches the user only through the Telegram bot, never in this response.",

@@ -51,7 +51,8 @@ class VerificationController {
         this.clock = clock;
     }
 
-    @PostMapping(path = "/verify", produces = MediaType.APPLICATION_JSON_VALUE)
+    @PostMapping(path = "/verify", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
+            produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Verify a user with the code the Telegram bot sent",
             description = "A code is valid for `verification.code-ttl` (60 s) and for one successful use; "
                     + "`verification.max-attempts` wrong checks burn it.",

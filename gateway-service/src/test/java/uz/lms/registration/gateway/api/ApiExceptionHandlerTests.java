@@ -79,13 +79,21 @@ class ApiExceptionHandlerTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml", "application/octet-stream"})
+    @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml", "application/octet-stream",
+            "*/*", "application/*", "nonsense", "text/json"})
     void aBodyThatIsNotJsonIsAValidationError(String contentType) {
-        assertThat(mvc.post().uri("/verify").contentType(contentType)
+        assertThat(mvc.post().uri("/verify").header("Content-Type", contentType)
                 .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
                 .hasStatus(422)
                 .bodyJson().extractingPath("$.detail[0].type").isEqualTo("model_attributes_type");
         verifyNothingSent();
+    }
+
+    @Test
+    void aStructuredJsonContentTypeIsJson() {
+        assertThat(mvc.post().uri("/verify").header("Content-Type", "application/vnd.api+json").content("{}"))
+                .hasStatus(422)
+                .bodyJson().extractingPath("$.detail[0].type").isEqualTo("missing");
     }
 
     @Test

@@ -1,0 +1,112 @@
+package uz.lms.registration.gateway;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One gateway instance on the embedded broker, on a random port, driven over real HTTP. */
+final class RunningGateway implements AutoCloseable {
+
+    static final String API_KEY = "integration-test-key";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI root;
+
+    private RunningGateway(ConfigurableApplicationContext context) {
+        this.context = context;
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        this.root = URI.create("http://localhost:" + port);
+    }
+
+    /**
+     * A gateway that requires {@link #API_KEY}, plus any further properties. They are passed as command-line
+     * arguments: {@code SpringApplicationBuilder.properties(...)} are defaults, which gateway-service.yml overrides.
+     */
+    static RunningGateway start(String... properties) {
+        List<String> all = new ArrayList<>(List.of(
+                "spring.config.name=gateway-service",
+                "server.port=0",
+                "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                "gateway.api-key=" + API_KEY,
+                // verification-service's jar puts JDBC and Flyway on the test classpath; the gateway has no database.
+                "spring.autoconfigure.exclude="
+                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
+                        + "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration"));
+        all.addAll(List.of(properties));
+        return new RunningGateway(new SpringApplicationBuilder(GatewayServiceApplication.class)
+                .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+    }
+
+    Response register(long telegramId, String phoneNumber) {
+        return post("/register", "{\"telegram_id\": " + telegramId + ", \"phone_number\": \"" + phoneNumber + "\"}");
+    }
+
+    Response verify(long telegramId, String code) {
+        return post("/verify", "{\"telegram_id\": " + telegramId + ", \"verification_code\": \"" + code + "\"}");
+    }
+
+    Response post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").header("X-API-Key", API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Retry-After"),
+                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(root.resolve(path));
+    }
+
+    Response get(String path) {
+        return send(request(path).GET());
+    }
+
+    ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    record Response(int status, Optional<String> retryAfter, String contentType, String body) {
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        String detail() {
+            return json().get("detail").asString();
+        }
+    }
+}
