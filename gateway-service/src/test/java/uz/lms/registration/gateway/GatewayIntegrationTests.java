@@ -3,15 +3,10 @@ package uz.lms.registration.gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
 import uz.lms.registration.gateway.RunningGateway.Response;
-import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-import uz.lms.registration.verification.VerificationServiceApplication;
 
 import java.net.http.HttpRequest;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +34,8 @@ class GatewayIntegrationTests {
 
     @BeforeAll
     static void start() {
-        verificationService = new SpringApplicationBuilder(VerificationServiceApplication.class)
-                .initializers(context -> ((GenericApplicationContext) context).registerBean("testClock", Clock.class,
-                        () -> clock, definition -> definition.setPrimary(true)))
-                .run("--spring.config.name=verification-service", "--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                        "--spring.datasource.url=" + EmbeddedInfrastructure.newDatabase(),
-                        "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                        "--verification.max-attempts=2", "--verification.outbox-sweep-interval=1s");
+        verificationService = VerificationServices.start(clock, "verification.max-attempts=2",
+                "verification.outbox-sweep-interval=1s");
         gateway = RunningGateway.start("gateway.reply-timeout=10s");
         codes = new DeliveredCodes();
     }

@@ -3,18 +3,28 @@ package uz.lms.registration.gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.RunningGateway.Response;
 
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The gateway alone on the embedded broker, with no verification-service running: what operators
- * and API clients see without a single reply.
+ * The gateway on the embedded broker with no verification-service running (but for one test, which
+ * starts and stops one): what operators and API clients see without replies.
  */
 class GatewayOperationsTests {
 
@@ -34,36 +44,50 @@ class GatewayOperationsTests {
 
     @Test
     void withoutVerificationServiceBothEndpointsAnswer503WithinTheReplyTimeout() {
-        for (var call : List.<java.util.function.Supplier<Response>>of(
-                () -> gateway.register(newTelegramId(), "+998901234567"),
-                () -> gateway.verify(newTelegramId(), "348291"))) {
-            long started = System.nanoTime();
-            Response response = call.get();
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertBothEndpointsAnswer503WithinTheReplyTimeout();
+    }
 
-            assertThat(response.status()).isEqualTo(503);
-            assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Service temporarily unavailable\"}");
-            assertThat(took).isGreaterThanOrEqualTo(REPLY_TIMEOUT.minusMillis(50))
-                    .isLessThan(REPLY_TIMEOUT.plusMillis(1500));
+    @Test
+    void onceVerificationServiceStopsBothEndpointsAnswer503WithinTheReplyTimeout() {
+        try (ConfigurableApplicationContext verificationService = VerificationServices.start(Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> gateway.register(newTelegramId(), newPhoneNumber()).status(), status -> status == 200);
         }
+
+        assertBothEndpointsAnswer503WithinTheReplyTimeout();
     }
 
     @Test
     void manyWaitingRequestsHoldNoThreadAndAllTimeOutTogether() throws Exception {
-        // Far more concurrent waits than Tomcat's 200 platform threads would allow.
+        // Waiting requests hold no thread: they all time out together, not one batch after another.
         int requests = 300;
         long started = System.nanoTime();
-        var responses = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Response>>();
-        try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var responses = new ArrayList<CompletableFuture<Response>>();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < requests; i++) {
-                responses.add(java.util.concurrent.CompletableFuture.supplyAsync(
-                        () -> gateway.register(newTelegramId(), "+998901234567"), clients));
+                responses.add(CompletableFuture.supplyAsync(
+                        () -> gateway.register(newTelegramId(), newPhoneNumber()), clients));
             }
             for (var response : responses) {
                 assertThat(response.get().status()).isEqualTo(503);
             }
         }
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(REPLY_TIMEOUT.multipliedBy(8));
+    }
+
+    @Test
+    void aBodyOverTheLimitIsTooLargeWhetherItsLengthIsDeclaredOrNot() {
+        String huge = "{\"telegram_id\": 1, \"phone_number\": \"" + "1".repeat(70_000) + "\"}";
+        Response declared = gateway.post("/register", huge);
+        Response chunked = gateway.send(gateway.request("/verify").header("Content-Type", "application/json")
+                .header("X-API-Key", RunningGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))));
+
+        for (Response response : List.of(declared, chunked)) {
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Request body too large\"}");
+        }
     }
 
     @Test
@@ -78,7 +102,7 @@ class GatewayOperationsTests {
 
     @Test
     void prometheusExposesRequestLatencyHistogramsAndOutcomes() {
-        gateway.register(newTelegramId(), "+998901234567");
+        gateway.register(newTelegramId(), newPhoneNumber());
         gateway.post("/register", "{}");
 
         String metrics = gateway.get("/actuator/prometheus").body();
@@ -115,9 +139,9 @@ class GatewayOperationsTests {
         JsonNode paths = document.json().get("paths");
         assertThat(paths.propertyNames()).containsExactlyInAnyOrder("/register", "/verify");
         assertThat(paths.get("/register").get("post").get("responses").propertyNames())
-                .containsExactlyInAnyOrder("200", "401", "409", "422", "429", "503");
+                .containsExactlyInAnyOrder("200", "401", "409", "413", "422", "429", "503");
         assertThat(paths.get("/verify").get("post").get("responses").propertyNames())
-                .containsExactlyInAnyOrder("200", "400", "401", "409", "422", "429", "503");
+                .containsExactlyInAnyOrder("200", "400", "401", "409", "413", "422", "429", "503");
         assertThat(paths.get("/register").get("post").get("responses").get("429").get("headers").has("Retry-After"))
                 .isTrue();
         JsonNode schemas = document.json().get("components").get("schemas");
@@ -129,7 +153,26 @@ class GatewayOperationsTests {
                 .isEqualTo("X-API-Key");
     }
 
+    private static void assertBothEndpointsAnswer503WithinTheReplyTimeout() {
+        for (Supplier<Response> call : List.<Supplier<Response>>of(
+                () -> gateway.register(newTelegramId(), newPhoneNumber()),
+                () -> gateway.verify(newTelegramId(), "348291"))) {
+            long started = System.nanoTime();
+            Response response = call.get();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Service temporarily unavailable\"}");
+            assertThat(took).isGreaterThanOrEqualTo(REPLY_TIMEOUT.minusMillis(50))
+                    .isLessThan(REPLY_TIMEOUT.plusMillis(1500));
+        }
+    }
+
+    private static String newPhoneNumber() {
+        return "+99890" + ThreadLocalRandom.current().nextInt(1_000_000, 10_000_000);
+    }
+
     private static long newTelegramId() {
-        return java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 }

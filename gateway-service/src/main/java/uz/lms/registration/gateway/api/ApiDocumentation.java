@@ -21,12 +21,14 @@ public class ApiDocumentation {
     public static final String NOT_AUTHENTICATED = "{\"detail\": \"Not authenticated\"}";
     public static final String UNAVAILABLE = "{\"detail\": \"Service temporarily unavailable\"}";
     public static final String INVALID = "{\"detail\": [{\"type\": \"missing\", \"loc\": [\"body\", \"telegram_id\"], "
-            + "\"msg\": \"Field required\", \"input\": {}}]}";
+            + "\"msg\": \"Field required\", \"input\": {\"phone_number\": \"+998901234567\"}}]}";
     public static final String INVALID_DESCRIPTION = "FastAPI's validation shape: malformed JSON (`json_invalid`), "
             + "a body that is not a JSON object or not `application/json` (`model_attributes_type`), a missing field "
             + "(`missing`), a wrong type (`int_type`, `string_type`: no coercion), an out-of-range `telegram_id` "
             + "(`greater_than_equal`, `less_than_equal`), an unknown field (`extra_forbidden`) or an invalid value. "
             + "`input` echoes `telegram_id` and `phone_number` only; anything else shows as `[redacted]`.";
+    public static final String TOO_LARGE = "{\"detail\": \"Request body too large\"}";
+    public static final String TOO_LARGE_DESCRIPTION = "The body is over 64 KiB (a valid one is under 200 bytes)";
     public static final String UNAVAILABLE_DESCRIPTION =
             "verification-service did not answer within `gateway.reply-timeout`";
 }

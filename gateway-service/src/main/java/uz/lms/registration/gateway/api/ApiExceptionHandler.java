@@ -37,7 +37,12 @@ class ApiExceptionHandler {
     }
 
     @ExceptionHandler
-    ResponseEntity<ValidationFailure> unreadable(HttpMessageNotReadableException exception, HttpServletRequest request) {
+    ResponseEntity<?> unreadable(HttpMessageNotReadableException exception, HttpServletRequest request) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodySizeLimit.TooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new Detail("Request body too large"));
+            }
+        }
         return unprocessable(List.of(ValidationError.jsonInvalid(position(exception))), request);
     }
 

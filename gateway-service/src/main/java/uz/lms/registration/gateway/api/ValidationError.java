@@ -6,16 +6,21 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
 /**
  * One entry of a 422 body, as pydantic reports it through FastAPI.
  *
  * @param input the offending value; a value that could carry a verification code is never echoed
  */
 public record ValidationError(
-        @Schema(example = "missing") String type,
-        @Schema(example = "[\"body\", \"phone_number\"]") List<Object> loc,
-        @Schema(example = "Field required") String msg,
-        @Schema(nullable = true) Object input,
+        @Schema(requiredMode = REQUIRED, example = "missing") String type,
+        @Schema(requiredMode = REQUIRED, description = "where: \"body\", then a field name or a position in the body",
+                example = "[\"body\", \"phone_number\"]") List<Object> loc,
+        @Schema(requiredMode = REQUIRED, example = "Field required") String msg,
+        @Schema(requiredMode = REQUIRED, description = "the offending value, any JSON value or null; \"[redacted]\" "
+                + "for anything but telegram_id and phone_number") Object input,
+        @Schema(description = "the rule's parameters, e.g. {\"ge\": 1}")
         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> ctx) {
 
     static ValidationError missingBody() {

@@ -78,6 +78,9 @@ class VerificationController {
     @ApiResponse(responseCode = "422", description = ApiDocumentation.INVALID_DESCRIPTION,
             content = @Content(schema = @Schema(implementation = ValidationFailure.class),
                     examples = @ExampleObject(value = ApiDocumentation.INVALID)))
+    @ApiResponse(responseCode = "413", description = ApiDocumentation.TOO_LARGE_DESCRIPTION,
+            content = @Content(schema = @Schema(implementation = Detail.class),
+                    examples = @ExampleObject(value = ApiDocumentation.TOO_LARGE)))
     @ApiResponse(responseCode = "503", description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
             content = @Content(schema = @Schema(implementation = Detail.class),
                     examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
