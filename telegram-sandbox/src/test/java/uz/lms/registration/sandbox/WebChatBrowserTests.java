@@ -92,7 +92,8 @@ class WebChatBrowserTests {
         assertThat(contact.at("/contact/phone_number").asString()).isEqualTo("+998901234567");
         assertThat(browser.findElement(By.id("keyboard")).isDisplayed()).isFalse();
 
-        botSends("{\"chat_id\":424242,\"text\":\"Tasdiqlash kodingiz: <code>348291</code>\",\"parse_mode\":\"HTML\"}");
+        // Telegram reads parse_mode case-insensitively, and the bot client sends "html".
+        botSends("{\"chat_id\":424242,\"text\":\"Tasdiqlash kodingiz: <code>348291</code>\",\"parse_mode\":\"html\"}");
         await().atMost(PATIENCE).until(() -> !browser.findElements(By.cssSelector(".message.bot code")).isEmpty());
         WebElement code = browser.findElement(By.cssSelector(".message.bot code"));
         assertThat(code.getText()).isEqualTo("348291");
