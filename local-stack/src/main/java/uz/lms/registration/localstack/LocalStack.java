@@ -1,10 +1,12 @@
 package uz.lms.registration.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import sun.misc.Signal;
+import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.WebChat;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * Starts, in one process, what the services need on a developer's machine: a real Kafka broker (KRaft),
@@ -78,14 +81,25 @@ public final class LocalStack {
 
     private void startKafka() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-        // The KRaft broker ignores kafkaPorts(); a fixed client port has to be given as its listener.
-        broker.brokerProperty("listeners", "EXTERNAL://localhost:" + settings.kafkaPort() + ",CONTROLLER://localhost:0");
+        // The KRaft broker ignores kafkaPorts() and binds its own listeners to random ports: clients get a
+        // third listener, LOCAL, on the fixed port. A client that bootstraps on it is answered with it.
+        broker.brokerProperty("listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,LOCAL:PLAINTEXT");
+        broker.brokerProperty("listeners",
+                "EXTERNAL://localhost:0,CONTROLLER://localhost:0,LOCAL://localhost:" + settings.kafkaPort());
         broker.brokerProperty("auto.create.topics.enable", "true");
         broker.brokerProperty("num.partitions", String.valueOf(PARTITIONS));
         broker.afterPropertiesSet();
         started.push(broker::destroy);
-        environment.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", broker.getBrokersAsString());
-        log.info("Kafka (embedded, KRaft) on {}", broker.getBrokersAsString());
+        // Created up front, as an operator would: the first requests after a start then do not wait for
+        // topics to be auto-created and consumer groups to rebalance onto them.
+        broker.addTopics(Stream.of(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS,
+                        Topics.VERIFICATION_CODES, Topics.USER_EVENTS, Topics.CODE_DELIVERIES)
+                .flatMap(topic -> Stream.of(topic, Topics.deadLetter(topic)))
+                .map(topic -> new NewTopic(topic, PARTITIONS, (short) 1))
+                .toArray(NewTopic[]::new));
+        String bootstrapServers = "localhost:" + settings.kafkaPort();
+        environment.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        log.info("Kafka (embedded, KRaft) on {}", bootstrapServers);
     }
 
     private void startPostgres() throws IOException {

@@ -1,0 +1,280 @@
+package uz.lms.registration.localstack;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.contracts.Topics;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Starts the whole system exactly as a developer does, with {@code ./run.sh} (local-stack and the three
+ * services' exec jars as processes, on free ports), then registers one person through the web chat and
+ * one client through the HTTP API, sees {@code UserVerified} on {@code user.events}, and stops run.sh.
+ * Runs with failsafe, after {@code package} has built the jars.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WholeSystemEndToEndTests {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final Duration STARTUP = Duration.ofSeconds(180);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
+    private static final long CHAT_USER = 910_000_001L;
+    private static final long API_CLIENT = 910_000_002L;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Integer> ports = Map.of(
+            "LOCAL_STACK_KAFKA_PORT", freePort(), "LOCAL_STACK_POSTGRES_PORT", freePort(),
+            "LOCAL_STACK_SANDBOX_PORT", freePort(), "RUN_GATEWAY_PORT", freePort(),
+            "RUN_VERIFICATION_PORT", freePort(), "RUN_TELEGRAM_PORT", freePort());
+    private final List<JsonNode> userEvents = new ArrayList<>();
+
+    @TempDir
+    static Path data;
+    private Process runSh;
+    private KafkaConsumer<String, String> consumer;
+
+    @BeforeAll
+    void startTheSystemWithRunSh() throws Exception {
+        for (String module : List.of("local-stack", "verification-service", "gateway-service", "telegram-service")) {
+            assertThat(execJar(module)).as("%s/target/*-exec.jar: build with ./mvnw package first", module).isPresent();
+        }
+        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("run.sh").toString(), "--no-build")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolve("run.out").toFile());
+        Map<String, String> env = builder.environment();
+        // What the test machine may have set must not leak in: the embedded parts are what is under test.
+        env.keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|GATEWAY|VERIFICATION|LOCAL_STACK|RUN)_.*"));
+        ports.forEach((name, port) -> env.put(name, String.valueOf(port)));
+        env.put("LOCAL_STACK_DATA_DIR", data.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        // Settings of the contract pass through run.sh to the services; a busy CI machine answers slowly.
+        env.put("GATEWAY_REPLY_TIMEOUT", "20s");
+        env.put("TELEGRAM_REPLY_TIMEOUT", "20s");
+        runSh = builder.start();
+        try {
+            await().atMost(STARTUP).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                if (!runSh.isAlive()) {
+                    throw new IllegalStateException("run.sh exited early");
+                }
+                return output().contains("LMS registration is running");
+            });
+        } catch (RuntimeException e) {
+            throw new AssertionError("run.sh did not get the system ready:\n" + diagnostics(), e);
+        }
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port("LOCAL_STACK_KAFKA_PORT"),
+                ConsumerConfig.GROUP_ID_CONFIG, "end-to-end-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(Topics.USER_EVENTS));
+    }
+
+    @AfterAll
+    void stopWhatIsLeft() throws InterruptedException {
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (runSh != null && runSh.isAlive()) {
+            runSh.destroy();
+            runSh.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPersonRegistersInTheWebChat() throws Exception {
+        chat("/api/messages", "\"text\":\"/start\"");
+        JsonNode greeting = awaitBotMessage(CHAT_USER, 0, message -> message.path("reply_markup").has("keyboard"));
+        assertThat(greeting.at("/reply_markup/keyboard/0/0/request_contact").asBoolean()).isTrue();
+
+        chat("/api/contact", "\"phone_number\":\"+998 90 111 22 33\"");
+        JsonNode code = awaitBotMessage(CHAT_USER, greeting.get("message_id").asInt(),
+                message -> CODE.matcher(message.get("text").asString()).find());
+        chat("/api/messages", "\"text\":\"" + codeIn(code) + "\"");
+
+        JsonNode verified = awaitUserEvent("UserVerified", CHAT_USER);
+        assertThat(verified.get("phone_number").asString()).isEqualTo("+998901112233");
+        awaitBotMessage(CHAT_USER, code.get("message_id").asInt(), message -> true);
+    }
+
+    @Test
+    @Order(2)
+    void aClientRegistersAndVerifiesThroughTheHttpApi() throws Exception {
+        // The code reaches a user only through their chat with the bot, so they open it first.
+        chat(API_CLIENT, "/api/messages", "\"text\":\"/start\"");
+        JsonNode greeting = awaitBotMessage(API_CLIENT, 0, message -> true);
+
+        HttpResponse<String> registered = gateway("/register",
+                "{\"telegram_id\":" + API_CLIENT + ",\"phone_number\":\"+998 90 111 22 44\"}");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
+        assertThat(json.readTree(registered.body()).get("expires_in").asInt()).isEqualTo(60);
+
+        JsonNode code = awaitBotMessage(API_CLIENT, greeting.get("message_id").asInt(),
+                message -> CODE.matcher(message.get("text").asString()).find());
+        HttpResponse<String> verified = gateway("/verify",
+                "{\"telegram_id\":" + API_CLIENT + ",\"verification_code\":\"" + codeIn(code) + "\"}");
+        assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+        assertThat(json.readTree(verified.body()).get("message").asString()).isEqualTo("User successfully verified");
+        assertThat(awaitUserEvent("UserVerified", API_CLIENT).get("phone_number").asString()).isEqualTo("+998901112244");
+
+        HttpResponse<String> again = gateway("/register",
+                "{\"telegram_id\":" + API_CLIENT + ",\"phone_number\":\"+998 90 111 22 44\"}");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(http.send(HttpRequest.newBuilder(gatewayUrl("/docs")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isIn(200, 302);
+    }
+
+    @Test
+    @Order(3)
+    void stoppingRunShLeavesNoProcessBehind() throws Exception {
+        List<ProcessHandle> started = runSh.toHandle().descendants().toList();
+        assertThat(started).hasSizeGreaterThanOrEqualTo(4);
+
+        runSh.destroy();
+
+        assertThat(runSh.waitFor(90, TimeUnit.SECONDS)).as(output()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
+        assertThat(data.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
+        for (int port : ports.values()) {
+            assertThatCode(() -> new Socket("127.0.0.1", port).close()).as("port %d", port).isInstanceOf(IOException.class);
+        }
+        assertThat(output()).contains("Stopped.");
+    }
+
+    private void chat(String path, String fields) throws Exception {
+        chat(CHAT_USER, path, fields);
+    }
+
+    private void chat(long userId, String path, String fields) throws Exception {
+        String body = "{\"user_id\":\"" + userId + "\",\"first_name\":\"E2E\",\"language_code\":\"en\"," + fields + "}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(sandboxUrl(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    /** The first message the bot sent this user after {@code afterId} that matches, read as the web chat does. */
+    private JsonNode awaitBotMessage(long userId, int afterId, Predicate<JsonNode> matching) {
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    sandboxUrl("/api/messages?user_id=" + userId + "&after=" + afterId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode message : json.readTree(response.body()).get("messages")) {
+                if (matching.test(message)) {
+                    return message;
+                }
+            }
+            return null;
+        }, message -> message != null);
+    }
+
+    private JsonNode awaitUserEvent(String type, long telegramId) {
+        return await().atMost(PATIENCE).until(() -> {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                userEvents.add(json.readTree(record.value()));
+            }
+            return userEvents.stream()
+                    .filter(event -> event.get("type").asString().equals(type))
+                    .filter(event -> event.get("telegram_id").asLong() == telegramId)
+                    .findFirst().orElse(null);
+        }, event -> event != null);
+    }
+
+    private HttpResponse<String> gateway(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(gatewayUrl(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String codeIn(JsonNode message) {
+        Matcher matcher = CODE.matcher(message.get("text").asString());
+        assertThat(matcher.find()).isTrue();
+        return matcher.group(1);
+    }
+
+    private URI sandboxUrl(String path) {
+        return URI.create("http://127.0.0.1:" + port("LOCAL_STACK_SANDBOX_PORT") + path);
+    }
+
+    private URI gatewayUrl(String path) {
+        return URI.create("http://127.0.0.1:" + port("RUN_GATEWAY_PORT") + path);
+    }
+
+    private int port(String name) {
+        return ports.get(name);
+    }
+
+    private String output() throws IOException {
+        return Files.readString(data.resolve("run.out"));
+    }
+
+    /** run.sh's output and the end of every process's log, for a failure message. */
+    private String diagnostics() throws IOException {
+        StringBuilder text = new StringBuilder(output());
+        for (String name : List.of("local-stack", "verification-service", "gateway-service", "telegram-service")) {
+            Path log = data.resolve("logs").resolve(name + ".log");
+            if (Files.exists(log)) {
+                List<String> lines = Files.readAllLines(log);
+                text.append("\n--- ").append(name).append(".log (end)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+            }
+        }
+        return text.toString();
+    }
+
+    private static Optional<Path> execJar(String module) throws IOException {
+        Path target = ROOT.resolve(module).resolve("target");
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        try (var files = Files.list(target)) {
+            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar")).findFirst();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
