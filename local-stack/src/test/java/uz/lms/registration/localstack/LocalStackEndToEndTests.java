@@ -1,0 +1,137 @@
+package uz.lms.registration.localstack;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+/** The local-stack exec jar as run.sh starts it: a process that writes its settings file once it is up. */
+class LocalStackEndToEndTests {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    @TempDir
+    Path data;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopWhatIsLeft() throws InterruptedException {
+        for (Process process : started) {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void databaseRowsSurviveARestart() throws Exception {
+        Map<String, String> env = Map.of("LOCAL_STACK_POSTGRES_PORT", String.valueOf(freePort()),
+                // Only PostgreSQL is under test here: the other parts are "elsewhere".
+                "SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka.elsewhere:9092", "TELEGRAM_BOT_TOKEN", "123:elsewhere");
+
+        Properties first = startAndAwaitSettings(env);
+        try (Connection connection = connect(first); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE people (name text)");
+            statement.execute("INSERT INTO people VALUES ('Aziz')");
+        }
+        stop(started.getFirst());
+        Properties second = startAndAwaitSettings(env);
+
+        try (Connection connection = connect(second); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name FROM people")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("Aziz");
+        }
+    }
+
+    @Test
+    void onlyThePartsTheEnvironmentDoesNotNameAreStartedAndAStopLeavesNothingBehind() throws Exception {
+        int kafkaPort = freePort();
+        int sandboxPort = freePort();
+        Properties settings = startAndAwaitSettings(Map.of(
+                "LOCAL_STACK_KAFKA_PORT", String.valueOf(kafkaPort),
+                "LOCAL_STACK_POSTGRES_PORT", String.valueOf(freePort()),
+                "LOCAL_STACK_SANDBOX_PORT", String.valueOf(sandboxPort),
+                "SPRING_DATASOURCE_URL", "jdbc:postgresql://db.elsewhere/lms"));
+
+        assertThat(settings).containsOnlyKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "TELEGRAM_API_URL", "TELEGRAM_BOT_TOKEN");
+        assertThat(settings.getProperty("SPRING_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("localhost:" + kafkaPort);
+        assertThat(settings.getProperty("TELEGRAM_API_URL")).endsWith(":" + sandboxPort);
+        assertThat(data.resolve("postgres")).doesNotExist();
+
+        stop(started.getFirst());
+
+        assertThat(data.resolve("local-stack.env")).doesNotExist();
+        for (int port : List.of(kafkaPort, sandboxPort)) {
+            assertThatCode(() -> new Socket("127.0.0.1", port).close()).as("port %d", port).isInstanceOf(IOException.class);
+        }
+    }
+
+    private Properties startAndAwaitSettings(Map<String, String> variables) throws IOException {
+        Path jar;
+        try (var files = Files.list(ROOT.resolve("local-stack").resolve("target"))) {
+            jar = files.filter(file -> file.getFileName().toString().endsWith("-exec.jar")).findFirst().orElseThrow();
+        }
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("local-stack.log").toFile()));
+        builder.environment().keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|LOCAL_STACK)_.*"));
+        builder.environment().putAll(variables);
+        builder.environment().put("LOCAL_STACK_DATA_DIR", data.toString());
+        Process process = builder.start();
+        started.addFirst(process);
+        Path file = data.resolve("local-stack.env");
+        await().atMost(STARTUP).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("local-stack exited:\n" + Files.readString(data.resolve("local-stack.log")));
+            }
+            return Files.exists(file);
+        });
+        Properties settings = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            settings.load(reader);
+        }
+        return settings;
+    }
+
+    private void stop(Process process) throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(data.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
+    }
+
+    private static Connection connect(Properties settings) throws SQLException {
+        return DriverManager.getConnection(settings.getProperty("SPRING_DATASOURCE_URL"),
+                settings.getProperty("SPRING_DATASOURCE_USERNAME"), settings.getProperty("SPRING_DATASOURCE_PASSWORD"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+}
