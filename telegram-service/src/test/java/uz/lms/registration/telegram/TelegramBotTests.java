@@ -82,7 +82,9 @@ class TelegramBotTests {
                 .run("--server.port=0",
                         "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
                         "--spring.datasource.url=" + EmbeddedInfrastructure.newDatabase(),
-                        "--spring.datasource.username=postgres", "--spring.datasource.password=postgres");
+                        "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                        // a short sweep bounds how late a record the relay left behind can be
+                        "--verification.outbox-sweep-interval=1s");
         deliveries = new DeliveryEvents();
         // Codes reach Kafka through verification-service's outbox; give the whole round trip time.
         Awaitility.setDefaultTimeout(Duration.ofSeconds(30));

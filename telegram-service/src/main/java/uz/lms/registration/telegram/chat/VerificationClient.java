@@ -51,12 +51,13 @@ class VerificationClient implements SmartLifecycle, DisposableBean {
     VerificationClient(ProducerFactory<String, Object> producers,
                        ConcurrentKafkaListenerContainerFactory<String, Object> containers,
                        TelegramProperties properties) {
-        String group = "telegram-service-replies-" + UUID.randomUUID();
+        // One group per reply topic: sharing one would make each container's start rebalance the other.
+        String instance = UUID.randomUUID().toString();
         this.replyTimeout = properties.replyTimeout();
-        this.registrations = template(producers, containers, TelegramTopics.REGISTRATION_REPLIES, group,
-                RegistrationReply.class, replyTimeout);
-        this.verifications = template(producers, containers, TelegramTopics.VERIFICATION_REPLIES, group,
-                VerificationReply.class, replyTimeout);
+        this.registrations = template(producers, containers, TelegramTopics.REGISTRATION_REPLIES,
+                TelegramTopics.REGISTRATION_REPLIES + "-" + instance, RegistrationReply.class, replyTimeout);
+        this.verifications = template(producers, containers, TelegramTopics.VERIFICATION_REPLIES,
+                TelegramTopics.VERIFICATION_REPLIES + "-" + instance, VerificationReply.class, replyTimeout);
     }
 
     /** Empty when verification-service did not answer within {@code telegram.reply-timeout}. */
