@@ -35,7 +35,7 @@ class GatewayIntegrationTests {
     @BeforeAll
     static void start() {
         verificationService = VerificationServices.start(clock, "verification.max-attempts=2",
-                "verification.outbox-sweep-interval=1s");
+                VerificationServices.FAST_SWEEP);
         gateway = RunningGateway.start("gateway.reply-timeout=10s");
         codes = new DeliveredCodes();
     }
@@ -238,6 +238,12 @@ class GatewayIntegrationTests {
                 assertThat(response.status()).isEqualTo(401);
                 assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Not authenticated\"}");
             }
+        }
+        for (String path : List.of("/register;x=1", "/regist%65r", "//register", "/verify/../register")) {
+            Response response = gateway.send(gateway.request(path).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
+                            + ", \"phone_number\": \"+998901234567\"}")));
+            assertThat(response.status()).as(path).isIn(400, 401, 404);
         }
         assertThat(codes.codesOf(user)).isEmpty();
     }

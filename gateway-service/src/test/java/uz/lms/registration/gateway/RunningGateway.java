@@ -83,7 +83,8 @@ final class RunningGateway implements AutoCloseable {
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(root.resolve(path));
+        // Not root.resolve(path): "//register" would name a host.
+        return HttpRequest.newBuilder(URI.create(root + path));
     }
 
     Response get(String path) {

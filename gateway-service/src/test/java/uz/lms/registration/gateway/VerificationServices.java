@@ -13,6 +13,14 @@ import java.util.List;
 /** Starts the real verification-service in the test JVM, on the embedded broker and a database of its own. */
 final class VerificationServices {
 
+    /**
+     * verification-service publishes replies from its outbox right after commit, but its publishing thread
+     * can exit at start-up (OutboxRelay.start() assigns the thread after starting it, and the thread stops
+     * when it sees none): then every reply waits for the outbox sweep. A short sweep keeps replies within
+     * the tests' reply timeouts either way.
+     */
+    static final String FAST_SWEEP = "verification.outbox-sweep-interval=200ms";
+
     private VerificationServices() {
     }
 

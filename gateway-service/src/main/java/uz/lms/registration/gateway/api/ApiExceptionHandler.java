@@ -70,10 +70,7 @@ class ApiExceptionHandler {
     }
 
     private ResponseEntity<ValidationFailure> unprocessable(List<ValidationError> errors, HttpServletRequest request) {
-        String endpoint = Outcomes.endpointOf(request.getRequestURI());
-        if (endpoint != null) {
-            outcomes.record(endpoint, "invalid_request");
-        }
+        outcomes.record(request, "invalid_request");
         return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(new ValidationFailure(errors));
     }
 

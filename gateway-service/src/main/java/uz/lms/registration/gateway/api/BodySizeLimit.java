@@ -18,9 +18,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Caps API request bodies at {@value #MAX_BYTES} bytes (a valid one is under 200), so that no body can
+ * Caps request bodies at {@value #MAX_BYTES} bytes (a valid one is under 200), so that no body can
  * exhaust memory while it is parsed: 413 when the declared length is too large, and the same when a
- * body without a declared length (chunked) turns out to be.
+ * body without a declared length (chunked) turns out to be. Applies to every path: nothing the
+ * gateway serves takes a larger body.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -28,11 +29,6 @@ class BodySizeLimit extends OncePerRequestFilter {
 
     static final int MAX_BYTES = 64 * 1024;
     static final byte[] TOO_LARGE = "{\"detail\":\"Request body too large\"}".getBytes(StandardCharsets.UTF_8);
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return Outcomes.endpointOf(request.getRequestURI()) == null;
-    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

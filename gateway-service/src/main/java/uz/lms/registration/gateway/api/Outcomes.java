@@ -2,7 +2,9 @@ package uz.lms.registration.gateway.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Counts what each API request came to ({@code gateway.outcomes{endpoint, outcome}}), next to the
@@ -31,12 +33,12 @@ public class Outcomes {
                 .increment();
     }
 
-    /** The endpoint a request path names, or null for any other path. */
-    static String endpointOf(String path) {
-        return switch (path) {
-            case "/register" -> "register";
-            case "/verify" -> "verify";
-            default -> null;
-        };
+    /** Records the outcome of a request to {@code /register} or {@code /verify}; other requests are not counted. */
+    void record(HttpServletRequest request, String outcome) {
+        // The pattern Spring MVC matched, not the raw path, which may be encoded or carry ;parameters.
+        if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern
+                && (pattern.equals("/register") || pattern.equals("/verify"))) {
+            record(pattern.substring(1), outcome);
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
@@ -29,7 +30,7 @@ import static org.mockito.Mockito.verify;
 
 @WebMvcTest(properties = {"spring.config.name=gateway-service", "gateway.api-key=s3cret-key"})
 @Import({Outcomes.class, SimpleMeterRegistry.class})
-class ApiKeyFilterTests {
+class ApiKeyCheckTests {
 
     private static final String REGISTER = "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}";
 
@@ -83,6 +84,17 @@ class ApiKeyFilterTests {
         assertThat(mvc.post().uri("/register").header("X-API-Key", "s3cret-key")
                 .contentType(MediaType.APPLICATION_JSON).content(REGISTER))
                 .hasStatusOk();
+    }
+
+    @Test
+    void pathTricksDoNotDodgeTheKey() {
+        for (String path : new String[] {"/register;x=1", "/regist%65r", "/register;jsessionid=1", "//register",
+                "/./register", "/verify/../register"}) {
+            MvcTestResult result = mvc.post().uri(java.net.URI.create(path)).contentType(MediaType.APPLICATION_JSON)
+                    .content(REGISTER).exchange();
+            assertThat(result.getResponse().getStatus()).as(path).isIn(401, 404);
+        }
+        verify(registrations, never()).request(anyLong(), any());
     }
 
     @Test
