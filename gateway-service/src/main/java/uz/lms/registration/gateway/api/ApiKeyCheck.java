@@ -2,6 +2,8 @@ package uz.lms.registration.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -30,12 +32,17 @@ class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
     private static final byte[] NOT_AUTHENTICATED = "{\"detail\":\"Not authenticated\"}".getBytes(StandardCharsets.UTF_8);
     private static final String OWN_PACKAGE = GatewayServiceApplication.class.getPackageName() + ".";
 
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyCheck.class);
+
     private final byte[] apiKey;
     private final Outcomes outcomes;
 
     ApiKeyCheck(GatewayProperties properties, Outcomes outcomes) {
         this.apiKey = properties.apiKeyRequired() ? properties.apiKey().getBytes(StandardCharsets.UTF_8) : null;
         this.outcomes = outcomes;
+        if (apiKey == null) {
+            log.warn("gateway.api-key is not set: POST /register and POST /verify are open to anyone who can reach them");
+        }
     }
 
     @Override

@@ -1,0 +1,31 @@
+package uz.lms.registration.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayPropertiesTests {
+
+    @Test
+    void anEmptyApiKeyAsComposePassesItByDefaultLeavesTheApiOpen() {
+        assertThat(bind(Map.of("gateway.reply-timeout", "5s", "gateway.api-key", "")).apiKeyRequired()).isFalse();
+        assertThat(bind(Map.of("gateway.reply-timeout", "5s")).apiKeyRequired()).isFalse();
+    }
+
+    @Test
+    void aSetApiKeyIsRequired() {
+        GatewayProperties properties = bind(Map.of("gateway.reply-timeout", "750ms", "gateway.api-key", "k3y"));
+
+        assertThat(properties.apiKeyRequired()).isTrue();
+        assertThat(properties.replyTimeout()).isEqualTo(Duration.ofMillis(750));
+    }
+
+    private static GatewayProperties bind(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties)).bind("gateway", GatewayProperties.class).get();
+    }
+}
