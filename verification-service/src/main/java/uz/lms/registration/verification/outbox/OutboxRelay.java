@@ -150,7 +150,10 @@ class OutboxRelay implements SmartLifecycle {
 
     @Override
     public void start() {
-        publisher = Thread.ofPlatform().name("outbox-publisher").start(this::publishCommitted);
+        // Assigned before it runs: the thread's loop lasts while isRunning() sees it.
+        Thread thread = Thread.ofPlatform().name("outbox-publisher").unstarted(this::publishCommitted);
+        publisher = thread;
+        thread.start();
     }
 
     /** Stops after publishing what was committed before, so a clean shutdown leaves nothing behind. */
