@@ -5,6 +5,7 @@
 #
 #   ./run.sh             build when the sources changed, then run
 #   ./run.sh --no-build  run the jars as they are
+#   ./run.sh watch       (in a second terminal) print every record on the topics as it passes, codes masked
 #
 # Environment: SPRING_KAFKA_BOOTSTRAP_SERVERS, SPRING_DATASOURCE_URL (+ _USERNAME, _PASSWORD) and
 # TELEGRAM_BOT_TOKEN / TELEGRAM_API_URL replace the embedded parts; every other setting of the contract
@@ -205,17 +206,33 @@ banner() {
     fi
     echo "   Kafka        $kafka   topics: registration.requests, verification.requests,"
     echo "                verification.codes, user.events, code.deliveries (+ -dlt)"
+    echo "   Watch them   ./run.sh watch   (in another terminal: every record as it passes, codes masked)"
     echo "   PostgreSQL   ${SPRING_DATASOURCE_URL:-}"
     echo "   Health       $gateway/actuator/health, :$(port_of verification-service) and :$(port_of telegram-service) likewise"
     echo "   Logs         $LOGS/"
     echo "=================================================================================="
 }
 
+watch_topics() {
+    pick_java
+    local jar
+    jar="$(exec_jar local-stack)"
+    [ -n "$jar" ] || { echo "local-stack/target has no exec jar: start ./run.sh first" >&2; exit 1; }
+    if [ -f "$DATA_DIR/local-stack.env" ]; then
+        set -a
+        # shellcheck disable=SC1091
+        . "$DATA_DIR/local-stack.env"
+        set +a
+    fi
+    exec "$JAVA_HOME/bin/java" -jar "$jar" watch
+}
+
 BUILD=yes
 case "${1:-}" in
     --no-build) BUILD=no ;;
+    watch) watch_topics ;;
     "") ;;
-    *) echo "usage: ./run.sh [--no-build]" >&2; exit 2 ;;
+    *) echo "usage: ./run.sh [--no-build | watch]" >&2; exit 2 ;;
 esac
 
 mkdir -p "$LOGS" "$DATA_DIR/pids"

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * Starts, in one process, what the services need on a developer's machine: a real Kafka broker (KRaft),
  * a real PostgreSQL whose data survives a restart, and the Telegram sandbox. Writes the settings the
  * services need to {@code <data dir>/local-stack.env} once everything is up (run.sh waits for that file)
- * and stops everything on SIGINT/SIGTERM.
+ * and stops everything on SIGINT/SIGTERM. With the argument {@code watch} it prints the records on the
+ * topics instead ({@link TopicWatch}).
  */
 public final class LocalStack {
 
@@ -45,6 +46,10 @@ public final class LocalStack {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length == 1 && args[0].equals("watch")) {
+            TopicWatch.watch(System.getenv().getOrDefault("SPRING_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), System.out);
+            return;
+        }
         LocalStack stack = new LocalStack(Settings.from(System.getenv()));
         // Stop before the JVM's shutdown hooks run: the broker's own hooks delete its directories under it.
         for (String name : List.of("INT", "TERM")) {

@@ -54,6 +54,7 @@ class WholeSystemEndToEndTests {
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
+    private static final Pattern CODE_IN_JSON = Pattern.compile("\"code\"\\s*:\\s*\"\\d");
     private static final long CHAT_USER = 910_000_001L;
     private static final long API_CLIENT = 910_000_002L;
 
@@ -75,21 +76,7 @@ class WholeSystemEndToEndTests {
         for (String module : List.of("local-stack", "verification-service", "gateway-service", "telegram-service")) {
             assertThat(execJar(module)).as("%s/target/*-exec.jar: build with ./mvnw package first", module).isPresent();
         }
-        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("run.sh").toString(), "--no-build")
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolve("run.out").toFile());
-        Map<String, String> env = builder.environment();
-        // What the test machine may have set must not leak in: the embedded parts are what is under test.
-        env.keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|GATEWAY|VERIFICATION|LOCAL_STACK|RUN)_.*"));
-        ports.forEach((name, port) -> env.put(name, String.valueOf(port)));
-        env.put("LOCAL_STACK_DATA_DIR", data.toString());
-        env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-        // Settings of the contract pass through run.sh to the services; a busy CI machine answers slowly.
-        env.put("GATEWAY_REPLY_TIMEOUT", "20s");
-        env.put("TELEGRAM_REPLY_TIMEOUT", "20s");
-        runSh = builder.start();
+        runSh = runSh("run.out", "--no-build");
         try {
             await().atMost(STARTUP).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 if (!runSh.isAlive()) {
@@ -106,6 +93,27 @@ class WholeSystemEndToEndTests {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(Topics.USER_EVENTS));
+    }
+
+    /** {@code ./run.sh args} with the test's ports and data folder, its output in {@code data/outputFile}. */
+    private Process runSh(String outputFile, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("run.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolve(outputFile).toFile());
+        Map<String, String> env = builder.environment();
+        // What the test machine may have set must not leak in: the embedded parts are what is under test.
+        env.keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|GATEWAY|VERIFICATION|LOCAL_STACK|RUN)_.*"));
+        ports.forEach((name, port) -> env.put(name, String.valueOf(port)));
+        env.put("LOCAL_STACK_DATA_DIR", data.toString());
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        // Settings of the contract pass through run.sh to the services; a busy CI machine answers slowly.
+        env.put("GATEWAY_REPLY_TIMEOUT", "20s");
+        env.put("TELEGRAM_REPLY_TIMEOUT", "20s");
+        return builder.start();
     }
 
     @AfterAll
@@ -165,6 +173,24 @@ class WholeSystemEndToEndTests {
 
     @Test
     @Order(3)
+    void runShWatchShowsTheFlowOnTheTopicsButNeverACode() throws Exception {
+        Process watch = runSh("watch.out", "watch");
+        try {
+            await().atMost(PATIENCE).until(() -> Files.readString(data.resolve("watch.out")).lines()
+                    .anyMatch(line -> line.contains("user.events") && line.contains("\"UserVerified\"")
+                            && line.contains(String.valueOf(API_CLIENT))));
+            String watched = Files.readString(data.resolve("watch.out"));
+            assertThat(watched).contains("registration.requests", "verification.requests", "code.deliveries",
+                    "verification.codes", "\"code\":\"******\"");
+            assertThat(CODE_IN_JSON.matcher(watched).find()).isFalse();
+        } finally {
+            watch.destroy();
+            watch.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(4)
     void stoppingRunShLeavesNoProcessBehind() throws Exception {
         List<ProcessHandle> started = runSh.toHandle().descendants().toList();
         assertThat(started).hasSizeGreaterThanOrEqualTo(4);
