@@ -308,6 +308,13 @@ class GatewayIntegrationTests {
                         .header("Content-Type", contentType).header("X-API-Key", RunningGateway.API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString("telegram_id=1&verification_code=348291"))), clients));
             }
+            for (String accept : List.of("text/html", "application/xml", "text/plain", "nonsense", "*/*;q=oops")) {
+                responses.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/verify")
+                        .header("Content-Type", "application/json").header("Accept", accept)
+                        .header("X-API-Key", RunningGateway.API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": 1, \"verification_code\": \"1\"}"))),
+                        clients));
+            }
             for (String method : List.of("PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE")) {
                 responses.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/register")
                         .method(method, HttpRequest.BodyPublishers.noBody())), clients));
