@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -52,7 +53,13 @@ class ApiExceptionHandler {
         return unprocessable(List.of(ValidationError.notAnObject()), request);
     }
 
-    /** The framework's own 4xx (404, 405, 406, ...) keep their status; anything else is unexpected. */
+    /** The client accepts nothing JSON, so not even a {@code detail} can be sent. */
+    @ExceptionHandler
+    ResponseEntity<Void> notAcceptable(HttpMediaTypeNotAcceptableException exception) {
+        return ResponseEntity.status(exception.getStatusCode()).build();
+    }
+
+    /** The framework's own 4xx (404, 405, ...) keep their status; anything else is unexpected. */
     @ExceptionHandler
     ResponseEntity<Detail> other(Exception exception) {
         if (exception instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {

@@ -110,6 +110,15 @@ class ApiExceptionHandlerTests {
     }
 
     @Test
+    void aClientThatAcceptsNoJsonGetsAnEmptyNotAcceptable() {
+        assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_HTML)
+                .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
+                .hasStatus(406)
+                .body().isEmpty();
+        verifyNothingSent();
+    }
+
+    @Test
     void anUnknownPathIsNotFound() {
         assertThat(mvc.post().uri("/registration").contentType(MediaType.APPLICATION_JSON).content("{}"))
                 .hasStatus(404)
