@@ -49,9 +49,13 @@ class ComposeFileTests {
             String dockerfile = Files.readString(ROOT.resolve(name).resolve("Dockerfile"));
             assertThat(dockerfile).contains("-pl " + name + " ", name + "/target/" + name + "-*-exec.jar", "EXPOSE " + port);
             assertThat(environment(name).get("SERVER_PORT")).isEqualTo(port);
-            assertThat(list(service(name), "ports")).singleElement().asString().endsWith(port + ":" + port);
         }
         assertThat(list(service("gateway-service"), "ports")).containsExactly("8080:8080");
+        // Actuator only, and unpublished so that they can be scaled: reachable inside the network.
+        assertThat(list(service("verification-service"), "expose")).containsExactly("8081");
+        assertThat(list(service("telegram-service"), "expose")).containsExactly("8082");
+        assertThat(service("verification-service")).doesNotContainKey("ports");
+        assertThat(service("telegram-service")).doesNotContainKey("ports");
     }
 
     @Test
