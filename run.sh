@@ -40,7 +40,7 @@ pick_java() {
     local candidate
     for candidate in "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /none)" 2>/dev/null || echo /none)")")" \
         /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-        if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then
+        if [ -x "$candidate/bin/javac" ] && [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then
             export JAVA_HOME="$candidate"
             return
         fi
