@@ -41,7 +41,7 @@ public class CommandClient implements AutoCloseable {
                         "auto.offset.reset", "latest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
         replies = new ConcurrentMessageListenerContainer<>(consumers, new ContainerProperties(REPLIES));
-        var producers = new DefaultKafkaProducerFactory<String, byte[]>(Map.of("bootstrap.servers", servers),
+        var producers = new DefaultKafkaProducerFactory<String, byte[]>(Map.of("bootstrap.servers", servers, "linger.ms", 0),
                 new StringSerializer(), new ByteArraySerializer());
         template = new ReplyingKafkaTemplate<>(producers, replies);
         template.setDefaultReplyTimeout(Duration.ofSeconds(20));
