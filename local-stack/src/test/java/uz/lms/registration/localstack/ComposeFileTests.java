@@ -39,16 +39,16 @@ class ComposeFileTests {
     }
 
     @Test
-    void eachServiceIsBuiltFromItsOwnDockerfileAndServesOnItsContractPort() throws IOException {
+    void eachServiceIsBuiltFromTheSharedDockerfileAndServesOnItsContractPort() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        assertThat(dockerfile).contains("-pl \"${SERVICE}\" -am", "\"${SERVICE}\"/target/\"${SERVICE}\"-*-exec.jar");
         for (Map.Entry<String, Integer> expected : CONTRACT_PORTS.entrySet()) {
             String name = expected.getKey();
-            int port = expected.getValue();
             Map<String, Object> build = section(service(name), "build");
             assertThat(build.get("context")).isEqualTo(".");
-            assertThat(build.get("dockerfile")).isEqualTo(name + "/Dockerfile");
-            String dockerfile = Files.readString(ROOT.resolve(name).resolve("Dockerfile"));
-            assertThat(dockerfile).contains("-pl " + name + " ", name + "/target/" + name + "-*-exec.jar", "EXPOSE " + port);
-            assertThat(environment(name).get("SERVER_PORT")).isEqualTo(port);
+            assertThat(build).doesNotContainKey("dockerfile");
+            assertThat(section(build, "args").get("SERVICE")).isEqualTo(name);
+            assertThat(environment(name).get("SERVER_PORT")).isEqualTo(expected.getValue());
         }
         assertThat(list(service("gateway-service"), "ports")).containsExactly("8080:8080");
         // Actuator only, and unpublished so that they can be scaled: reachable inside the network.
