@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import uz.lms.registration.gateway.RunningGateway.Response;
+import uz.lms.registration.testsupport.MutableClock;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class GatewayIntegrationTests {
 
     private static final String CODE_SENT = "{\"message\":\"Verification code sent\",\"expires_in\":60}";
 
-    private static final TestClock clock = new TestClock();
+    private static final MutableClock clock = new MutableClock();
     private static ConfigurableApplicationContext verificationService;
     private static RunningGateway gateway;
     private static DeliveredCodes codes;

@@ -15,6 +15,7 @@ import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
+import uz.lms.registration.testsupport.MutableClock;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package uz.lms.registration.verification;
+package uz.lms.registration.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the tests move by hand, so expiry and cooldowns are tested without waiting. */
-public class MutableClock extends Clock {
+/**
+ * A clock the tests move by hand, so that expiry and cooldowns are tested without waiting. It starts at
+ * a fixed instant and works in UTC, as the services do.
+ */
+public final class MutableClock extends Clock {
 
     private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -27,6 +30,6 @@ public class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("the service works in UTC");
+        throw new UnsupportedOperationException("the services work in UTC");
     }
 }
