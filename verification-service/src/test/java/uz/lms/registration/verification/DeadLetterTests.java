@@ -3,6 +3,7 @@ package uz.lms.registration.verification;
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,8 +15,8 @@ class DeadLetterTests extends VerificationServiceTest {
 
     @Test
     void unreadableAndInvalidCommandsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
-        try (TopicTail registrationDlt = new TopicTail(Topics.deadLetter(Topics.REGISTRATION_REQUESTS));
-             TopicTail verificationDlt = new TopicTail(Topics.deadLetter(Topics.VERIFICATION_REQUESTS))) {
+        try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS));
+             TopicRecorder verificationDlt = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_REQUESTS))) {
             byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
             byte[] notE164 = """
                     {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3d","telegram_id":5,"phone_number":"12","language":"uz"}"""

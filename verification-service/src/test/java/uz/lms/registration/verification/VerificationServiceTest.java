@@ -1,6 +1,5 @@
 package uz.lms.registration.verification;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,6 +15,7 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
 import uz.lms.registration.testsupport.MutableClock;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 import java.time.Duration;
 import java.util.List;
@@ -40,14 +40,14 @@ public abstract class VerificationServiceTest {
     protected JdbcClient jdbc;
 
     protected CommandClient client;
-    protected TopicTail codes;
-    protected TopicTail userEvents;
+    protected TopicRecorder codes;
+    protected TopicRecorder userEvents;
 
     @BeforeEach
     void connect() throws InterruptedException {
         client = new CommandClient();
-        codes = new TopicTail(Topics.VERIFICATION_CODES);
-        userEvents = new TopicTail(Topics.USER_EVENTS);
+        codes = TopicRecorder.start(Topics.VERIFICATION_CODES);
+        userEvents = TopicRecorder.start(Topics.USER_EVENTS);
     }
 
     @AfterEach
@@ -72,18 +72,11 @@ public abstract class VerificationServiceTest {
     }
 
     protected List<DeliverCode> deliveredCodes(long telegramId) {
-        return codes.records().stream()
-                .filter(record -> record.key().equals(Topics.key(telegramId)))
-                .map(record -> json.readValue(record.value(), DeliverCode.class))
-                .toList();
+        return codes.values(DeliverCode.class, telegramId);
     }
 
     protected List<UserEvent> userEvents(long telegramId) {
-        return userEvents.records().stream()
-                .filter(record -> record.key().equals(Topics.key(telegramId)))
-                .map(ConsumerRecord::value)
-                .map(value -> json.readValue(value, UserEvent.class))
-                .toList();
+        return userEvents.values(UserEvent.class, telegramId);
     }
 
     @TestConfiguration
