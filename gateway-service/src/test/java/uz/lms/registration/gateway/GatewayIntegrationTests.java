@@ -4,8 +4,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import uz.lms.registration.contracts.DeliverCode;
+import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.gateway.RunningGateway.Response;
 import uz.lms.registration.testsupport.MutableClock;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole HTTP contract, driven over HTTP against the gateway and the real verification-service on
@@ -31,18 +35,18 @@ class GatewayIntegrationTests {
     private static final MutableClock clock = new MutableClock();
     private static ConfigurableApplicationContext verificationService;
     private static RunningGateway gateway;
-    private static DeliveredCodes codes;
+    private static TopicRecorder codes;
 
     @BeforeAll
     static void start() {
         verificationService = VerificationServices.start(clock, "verification.max-attempts=2",
                 VerificationServices.FAST_SWEEP);
         gateway = RunningGateway.start("gateway.reply-timeout=10s");
-        codes = new DeliveredCodes();
+        codes = TopicRecorder.start(Topics.VERIFICATION_CODES);
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    static void stop() {
         codes.close();
         gateway.close();
         verificationService.close();
@@ -58,8 +62,8 @@ class GatewayIntegrationTests {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().toString()).isEqualTo(CODE_SENT);
-        assertThat(codes.code(user, 1)).matches("[0-9]{6}");
-        assertThat(response.body()).doesNotContain(codes.code(user, 1));
+        assertThat(deliveredCode(user, 1)).matches("[0-9]{6}");
+        assertThat(response.body()).doesNotContain(deliveredCode(user, 1));
     }
 
     @Test
@@ -68,7 +72,7 @@ class GatewayIntegrationTests {
         gateway.register(user, newPhoneNumber());
         clock.advance(Duration.ofSeconds(59));
 
-        Response response = gateway.verify(user, codes.code(user, 1));
+        Response response = gateway.verify(user, deliveredCode(user, 1));
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().toString()).isEqualTo("{\"message\":\"User successfully verified\"}");
@@ -79,7 +83,7 @@ class GatewayIntegrationTests {
         long user = newTelegramId();
         gateway.register(user, newPhoneNumber());
 
-        Response response = gateway.verify(user, otherThan(codes.code(user, 1)));
+        Response response = gateway.verify(user, otherThan(deliveredCode(user, 1)));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.detail()).isEqualTo("Invalid or expired code");
@@ -89,7 +93,7 @@ class GatewayIntegrationTests {
     void aCodeOlderThanAMinuteIsExpired() {
         long user = newTelegramId();
         gateway.register(user, newPhoneNumber());
-        String code = codes.code(user, 1);
+        String code = deliveredCode(user, 1);
         clock.advance(Duration.ofSeconds(61));
 
         Response response = gateway.verify(user, code);
@@ -102,7 +106,7 @@ class GatewayIntegrationTests {
     void verifyingAVerifiedUserAgainIsRejected() {
         long user = newVerifiedUser(newPhoneNumber());
 
-        Response response = gateway.verify(user, codes.code(user, 1));
+        Response response = gateway.verify(user, deliveredCode(user, 1));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.detail()).isEqualTo("User is already verified");
@@ -165,10 +169,10 @@ class GatewayIntegrationTests {
         long user = newTelegramId();
         String phone = newPhoneNumber();
         gateway.register(user, phone);
-        String replaced = codes.code(user, 1);
+        String replaced = deliveredCode(user, 1);
         clock.advance(Duration.ofSeconds(31));
         assertThat(gateway.register(user, phone).status()).isEqualTo(200);
-        String current = codes.code(user, 2);
+        String current = deliveredCode(user, 2);
 
         Response old = gateway.verify(user, replaced);
 
@@ -191,7 +195,7 @@ class GatewayIntegrationTests {
     void aCodeBurnedByWrongGuessesIsTooManyAttemptsEvenWhenRight() {
         long user = newTelegramId();
         gateway.register(user, newPhoneNumber());
-        String code = codes.code(user, 1);
+        String code = deliveredCode(user, 1);
 
         assertThat(gateway.verify(user, otherThan(code)).status()).isEqualTo(400);
         assertThat(gateway.verify(user, otherThan(code)).status()).isEqualTo(400);
@@ -212,9 +216,9 @@ class GatewayIntegrationTests {
         long second = newTelegramId();
         gateway.register(first, phone);
         gateway.register(second, phone);
-        assertThat(gateway.verify(first, codes.code(first, 1)).status()).isEqualTo(200);
+        assertThat(gateway.verify(first, deliveredCode(first, 1)).status()).isEqualTo(200);
 
-        Response response = gateway.verify(second, codes.code(second, 1));
+        Response response = gateway.verify(second, deliveredCode(second, 1));
 
         assertThat(response.status()).isEqualTo(409);
         assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Phone number is already registered\"}");
@@ -246,7 +250,7 @@ class GatewayIntegrationTests {
                             + ", \"phone_number\": \"+998901234567\"}")));
             assertThat(response.status()).as(path).isIn(400, 401, 404);
         }
-        assertThat(codes.codesOf(user)).isEmpty();
+        assertThat(codesOf(user)).isEmpty();
     }
 
     @Test
@@ -349,7 +353,7 @@ class GatewayIntegrationTests {
 
             // Registered through one instance, verified through the other.
             long user = users.get(0);
-            Response verified = second.verify(user, codes.code(user, 1));
+            Response verified = second.verify(user, deliveredCode(user, 1));
             assertThat(verified.status()).isEqualTo(200);
         }
     }
@@ -357,8 +361,19 @@ class GatewayIntegrationTests {
     private static long newVerifiedUser(String phone) {
         long user = newTelegramId();
         assertThat(gateway.register(user, phone).status()).isEqualTo(200);
-        assertThat(gateway.verify(user, codes.code(user, 1)).status()).isEqualTo(200);
+        assertThat(gateway.verify(user, deliveredCode(user, 1)).status()).isEqualTo(200);
         return user;
+    }
+
+    /** The n-th code (1-based) delivered to this user, waiting for it to arrive. */
+    private static String deliveredCode(long telegramId, int n) {
+        return await().atMost(Duration.ofSeconds(30))
+                .until(() -> codesOf(telegramId), delivered -> delivered.size() >= n)
+                .get(n - 1).code();
+    }
+
+    private static List<DeliverCode> codesOf(long telegramId) {
+        return codes.values(DeliverCode.class).stream().filter(code -> code.telegramId() == telegramId).toList();
     }
 
     private static String otherThan(String code) {
