@@ -25,10 +25,12 @@ import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.SentMessage;
 import uz.lms.registration.sandbox.TelegramUser;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+import uz.lms.registration.testsupport.TopicRecorder;
 import uz.lms.registration.verification.VerificationServiceApplication;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -63,7 +65,7 @@ class TelegramBotTests {
     private static final FakeTelegram telegram = new FakeTelegram();
     private static final FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0);
     private static ConfigurableApplicationContext verificationService;
-    private static DeliveryEvents deliveries;
+    private static TopicRecorder deliveries;
 
     @Autowired
     private KafkaTemplate<String, Object> kafka;
@@ -85,13 +87,13 @@ class TelegramBotTests {
                         "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
                         // a short sweep bounds how late a record the relay left behind can be
                         "--verification.outbox-sweep-interval=1s");
-        deliveries = new DeliveryEvents();
+        deliveries = TopicRecorder.start(Topics.CODE_DELIVERIES);
         // Codes reach Kafka through verification-service's outbox; give the whole round trip time.
         Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
     }
 
     @AfterAll
-    static void stopVerificationService() throws InterruptedException {
+    static void stopVerificationService() {
         Awaitility.reset();
         deliveries.close();
         verificationService.close();
@@ -114,7 +116,7 @@ class TelegramBotTests {
         SentMessage codeMessage = awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz: <code>"));
         assertThat(codeMessage.parseMode()).isEqualToIgnoringCase("HTML");
         String code = codeIn(codeMessage);
-        await().until(() -> deliveries.of(chat.id()), events -> events.stream()
+        await().until(() -> deliveriesTo(chat.id()), events -> events.stream()
                 .anyMatch(event -> event instanceof DeliveryEvent.CodeDelivered));
 
         chat.sendText(code);
@@ -143,7 +145,7 @@ class TelegramBotTests {
             assertThat(message.requestsContact()).isTrue();
         });
         await().during(Duration.ofSeconds(2)).until(() -> chat.messages().size() == 2
-                && deliveries.of(chat.id()).isEmpty());
+                && deliveriesTo(chat.id()).isEmpty());
     }
 
     @Test
@@ -159,7 +161,7 @@ class TelegramBotTests {
         group.sendText(user, "123456");
         await().until(() -> group.messages().size() == 2);
         await().during(Duration.ofSeconds(2)).until(() -> group.messages().size() == 2
-                && deliveries.of(user.id()).isEmpty());
+                && deliveriesTo(user.id()).isEmpty());
     }
 
     @Test
@@ -221,7 +223,7 @@ class TelegramBotTests {
         kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()),
                 new DeliverCode(codeEventId, now.minusSeconds(70), chat.id(), "654321", now.minusSeconds(10), "uz"));
 
-        await().until(() -> deliveries.of(chat.id()), events -> events.size() == 1
+        await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 1
                 && events.getFirst() instanceof DeliveryEvent.CodeExpiredBeforeDelivery expired
                 && expired.codeEventId().equals(codeEventId));
         assertThat(chat.messages()).isEmpty();
@@ -236,7 +238,7 @@ class TelegramBotTests {
 
         chat.shareOwnContact(phoneOf(chat));
 
-        await().until(() -> deliveries.of(chat.id()), events -> events.size() == 1
+        await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 1
                 && events.getFirst() instanceof DeliveryEvent.CodeDeliveryFailed failed
                 && failed.reason().equals("blocked"));
         assertThat(chat.messages()).hasSize(1);
@@ -255,8 +257,14 @@ class TelegramBotTests {
         awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodi yuborildi"));
         awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        await().until(() -> deliveries.of(chat.id()), events -> events.size() == 1
+        await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 1
                 && events.getFirst() instanceof DeliveryEvent.CodeDelivered);
+    }
+
+    private static List<DeliveryEvent> deliveriesTo(long telegramId) {
+        return deliveries.values(DeliveryEvent.class).stream()
+                .filter(event -> event.telegramId() == telegramId)
+                .toList();
     }
 
     private static PrivateChat newUser(String languageCode) {
