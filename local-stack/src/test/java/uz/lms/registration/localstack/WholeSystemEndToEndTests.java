@@ -1,9 +1,5 @@
 package uz.lms.registration.localstack;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -30,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -64,12 +60,11 @@ class WholeSystemEndToEndTests {
             "LOCAL_STACK_KAFKA_PORT", freePort(), "LOCAL_STACK_POSTGRES_PORT", freePort(),
             "LOCAL_STACK_SANDBOX_PORT", freePort(), "RUN_GATEWAY_PORT", freePort(),
             "RUN_VERIFICATION_PORT", freePort(), "RUN_TELEGRAM_PORT", freePort());
-    private final List<JsonNode> userEvents = new ArrayList<>();
 
     @TempDir
     static Path data;
     private Process runSh;
-    private KafkaConsumer<String, String> consumer;
+    private TopicRecorder userEvents;
 
     @BeforeAll
     void startTheSystemWithRunSh() throws Exception {
@@ -87,12 +82,7 @@ class WholeSystemEndToEndTests {
         } catch (RuntimeException e) {
             throw new AssertionError("run.sh did not get the system ready:\n" + diagnostics(), e);
         }
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port("LOCAL_STACK_KAFKA_PORT"),
-                ConsumerConfig.GROUP_ID_CONFIG, "end-to-end-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(Topics.USER_EVENTS));
+        userEvents = TopicRecorder.start("127.0.0.1:" + port("LOCAL_STACK_KAFKA_PORT"), Topics.USER_EVENTS);
     }
 
     /** {@code ./run.sh args} with the test's ports and data folder, its output in {@code data/outputFile}. */
@@ -118,8 +108,8 @@ class WholeSystemEndToEndTests {
 
     @AfterAll
     void stopWhatIsLeft() throws InterruptedException {
-        if (consumer != null) {
-            consumer.close();
+        if (userEvents != null) {
+            userEvents.close();
         }
         if (runSh != null && runSh.isAlive()) {
             runSh.destroy();
@@ -234,15 +224,10 @@ class WholeSystemEndToEndTests {
     }
 
     private JsonNode awaitUserEvent(String type, long telegramId) {
-        return await().atMost(PATIENCE).until(() -> {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                userEvents.add(json.readTree(record.value()));
-            }
-            return userEvents.stream()
-                    .filter(event -> event.get("type").asString().equals(type))
-                    .filter(event -> event.get("telegram_id").asLong() == telegramId)
-                    .findFirst().orElse(null);
-        }, event -> event != null);
+        return await().atMost(PATIENCE).until(() -> userEvents.values(JsonNode.class).stream()
+                .filter(event -> event.get("type").asString().equals(type))
+                .filter(event -> event.get("telegram_id").asLong() == telegramId)
+                .findFirst().orElse(null), event -> event != null);
     }
 
     private HttpResponse<String> gateway(String path, String body) throws Exception {
