@@ -38,6 +38,7 @@ public final class FakeTelegram {
     private JsonNode commands;
     private int lastUpdateId;
     private int lastMessageId;
+    private int getUpdatesInFlight;
 
     public FakeTelegram() {
         this(Clock.systemUTC());
@@ -76,6 +77,14 @@ public final class FakeTelegram {
     /** Updates not yet confirmed by a {@code getUpdates} with a higher offset. */
     public synchronized int pendingUpdateCount() {
         return pendingUpdates.size();
+    }
+
+    /**
+     * {@code getUpdates} calls not yet answered: more than one means two pollers, which Telegram
+     * answers with 409 Conflict. A call whose client gave up still counts until its timeout ends.
+     */
+    public synchronized int getUpdatesInFlight() {
+        return getUpdatesInFlight;
     }
 
     /** The commands the bot set with {@code setMyCommands}. */
@@ -130,12 +139,17 @@ public final class FakeTelegram {
             pendingUpdates.subList(0, Math.max(0, pendingUpdates.size() + (int) offset)).clear();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (pendingUpdates.isEmpty()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
+        getUpdatesInFlight++;
+        try {
+            while (pendingUpdates.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+        } finally {
+            getUpdatesInFlight--;
         }
         return pendingUpdates.stream().limit(Math.max(1, Math.min(limit, 100))).map(ObjectNode::deepCopy).toList();
     }

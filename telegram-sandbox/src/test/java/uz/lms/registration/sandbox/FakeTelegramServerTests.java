@@ -76,11 +76,13 @@ class FakeTelegramServerTests {
                 throw new IllegalStateException(e);
             }
         });
+        await().until(() -> telegram.getUpdatesInFlight() == 1);
 
         chat.sendText("hello");
 
         JsonNode updates = poll.orTimeout(5, TimeUnit.SECONDS).join().get("result");
         assertThat(updates.get(0).at("/message/text").asString()).isEqualTo("hello");
+        assertThat(telegram.getUpdatesInFlight()).isZero();
     }
 
     @Test
