@@ -35,6 +35,7 @@ class KafkaConfiguration {
     KafkaAdmin.NewTopics topics(TelegramProperties properties) {
         int partitions = properties.topicPartitions();
         return new KafkaAdmin.NewTopics(
+                shortLived(TelegramTopics.POLLER, 1),
                 shortLived(TelegramTopics.UPDATES, partitions),
                 shortLived(Topics.deadLetter(TelegramTopics.UPDATES), partitions),
                 shortLived(TelegramTopics.REGISTRATION_REPLIES, partitions),

@@ -44,10 +44,12 @@ public record TelegramProperties(
     }
 
     /**
-     * @param enabled whether this instance polls Telegram; exactly one instance per bot token should
-     * @param timeout the long-poll timeout of {@code getUpdates}
+     * @param enabled        whether this instance may poll Telegram; of those that may, the instances elect one
+     * @param timeout        the long-poll timeout of {@code getUpdates}
+     * @param sessionTimeout how long the poller lock outlives an instance that crashed while holding it;
+     *                       the broker accepts 6 s to 30 min by default
      */
-    public record Polling(boolean enabled, @NotNull Duration timeout) {
+    public record Polling(boolean enabled, @NotNull Duration timeout, @NotNull Duration sessionTimeout) {
     }
 
     /**

@@ -1,10 +1,11 @@
 package uz.lms.registration.telegram.chat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
@@ -32,65 +33,86 @@ import java.util.concurrent.TimeoutException;
  * Long-polls Telegram and puts every user message on {@code telegram.updates} before taking the next
  * batch. Telegram forgets updates only when the next {@code getUpdates} confirms them, and that call
  * waits for this consumer, so an update is either on Kafka or still at Telegram: none is lost, a
- * restart may hand one over twice. One instance per bot token polls ({@code telegram.polling.enabled}).
+ * restart or a change of poller may hand one over twice. {@link PollerElection} starts and stops it, so
+ * that one instance polls at a time.
  */
 @Component
 @ConditionalOnBotToken
-class UpdatePoller implements SmartLifecycle, LongPollingUpdateConsumer {
+class UpdatePoller implements LongPollingUpdateConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(UpdatePoller.class);
     private static final Duration KAFKA_SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KAFKA_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration START_RETRY_PAUSE = Duration.ofSeconds(5);
 
     private final TelegramProperties properties;
     private final TelegramUrl telegramUrl;
     private final KafkaTemplate<String, Object> kafka;
 
-    private ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService executor;
     private OkHttpClient http;
-    private TelegramBotsLongPollingApplication polling;
 
-    UpdatePoller(TelegramProperties properties, TelegramUrl telegramUrl, KafkaTemplate<String, Object> kafka) {
+    UpdatePoller(TelegramProperties properties, TelegramUrl telegramUrl, KafkaTemplate<String, Object> kafka,
+                 MeterRegistry meters) {
         this.properties = properties;
         this.telegramUrl = telegramUrl;
         this.kafka = kafka;
+        Gauge.builder("telegram.polling", this, poller -> poller.isPolling() ? 1 : 0)
+                .description("1 while this instance polls Telegram; the sum over all instances should be 1")
+                .register(meters);
     }
 
-    @Override
-    public synchronized void start() {
-        if (!properties.polling().enabled()) {
-            log.info("telegram polling disabled on this instance (telegram.polling.enabled=false)");
+    /**
+     * Polls from now on, until {@link #stop()}. The first call to Telegram runs on the poller thread and
+     * is retried there: the caller (a Kafka consumer being assigned the poller lock) must not wait on it.
+     */
+    synchronized void start() {
+        if (executor != null) {
             return;
         }
         Duration timeout = properties.polling().timeout();
         // Our own executor and HTTP client: the library shuts down neither (TelegramBots #1513, #1553).
-        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("telegram-poller").factory());
-        http = new OkHttpClient.Builder().readTimeout(timeout.plusSeconds(15)).build();
-        polling = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> executor,
-                ExponentialBackOff::new);
-        try {
-            polling.registerBot(properties.botToken(), () -> telegramUrl, lastUpdateId -> GetUpdates.builder()
-                    .offset(lastUpdateId + 1)
-                    .timeout((int) timeout.toSeconds())
-                    .allowedUpdates(List.of("message"))
-                    .build(), this);
-        } catch (TelegramApiException e) {
-            stop();
-            throw new IllegalStateException("telegram polling could not start: " + e.getMessage());
-        }
-        log.info("telegram polling started api={} timeout={}s", properties.apiUrl(), timeout.toSeconds());
+        // Not a daemon, though started from a consumer's virtual thread: only stop() may end it.
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("telegram-poller").daemon(false).factory());
+        OkHttpClient http = new OkHttpClient.Builder().readTimeout(timeout.plusSeconds(15)).build();
+        executor.execute(() -> register(executor, http));
+        this.executor = executor;
+        this.http = http;
     }
 
-    @Override
-    public synchronized void stop() {
-        if (polling == null) {
-            return;
+    /** Runs on the poller thread; the library's polling task starts after it, on the same thread. */
+    private void register(ScheduledExecutorService executor, OkHttpClient http) {
+        Duration timeout = properties.polling().timeout();
+        while (!executor.isShutdown()) {
+            try {
+                // The library calls deleteWebhook first, which fails while Telegram cannot be reached.
+                new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> executor,
+                        ExponentialBackOff::new)
+                        .registerBot(properties.botToken(), () -> telegramUrl, lastUpdateId -> GetUpdates.builder()
+                                .offset(lastUpdateId + 1)
+                                .timeout((int) timeout.toSeconds())
+                                .allowedUpdates(List.of("message"))
+                                .build(), this);
+                log.info("telegram polling started api={} timeout={}s", properties.apiUrl(), timeout.toSeconds());
+                return;
+            } catch (TelegramApiException e) {
+                log.warn("telegram polling could not start, retrying in {} error={}", START_RETRY_PAUSE,
+                        e.getMessage());
+                try {
+                    Thread.sleep(START_RETRY_PAUSE);
+                } catch (InterruptedException stopped) {
+                    return;
+                }
+            }
         }
-        try {
-            polling.close();
-        } catch (Exception e) {
-            log.warn("telegram polling did not close cleanly: {}", e.getMessage());
+    }
+
+    /** Returns once no {@code getUpdates} is in flight and no update is being handed over. */
+    synchronized void stop() {
+        if (executor == null) {
+            return;
         }
         // Ends the long poll in flight and any wait for Kafka; updates not yet confirmed stay at Telegram.
         executor.shutdownNow();
@@ -104,19 +126,13 @@ class UpdatePoller implements SmartLifecycle, LongPollingUpdateConsumer {
         }
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
-        polling = null;
+        executor = null;
+        http = null;
         log.info("telegram polling stopped");
     }
 
-    @Override
-    public synchronized boolean isRunning() {
-        return polling != null;
-    }
-
-    /** Stops first and starts last: the Kafka listeners and reply templates outlive the poller. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE;
+    boolean isPolling() {
+        return executor != null;
     }
 
     /**

@@ -1,0 +1,116 @@
+package uz.lms.registration.telegram;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import uz.lms.registration.sandbox.FakeTelegram;
+import uz.lms.registration.sandbox.FakeTelegramServer;
+import uz.lms.registration.sandbox.PrivateChat;
+import uz.lms.registration.sandbox.TelegramUser;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Several instances on one bot token: Kafka elects the one that polls, and replaces it when it goes. */
+class PollerElectionTests {
+
+    private static final String TOKEN = "1:election";
+    private static final String GROUP = "telegram-poller";
+
+    private final FakeTelegram telegram = new FakeTelegram();
+    private final FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0);
+    private final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            EmbeddedInfrastructure.bootstrapServers()));
+
+    @AfterEach
+    void stop() {
+        admin.close();
+        server.close();
+    }
+
+    @Test
+    void oneOfTwoInstancesPollsAndTheOtherTakesOverWhenItStops() {
+        ConfigurableApplicationContext first = startBot(true);
+        await().until(() -> polling(first));
+        try (ConfigurableApplicationContext second = startBot(true)) {
+            await().until(() -> members(GROUP) == 2);
+            // the first keeps polling; a long poll it gave up in the rebalance may linger for its 1 s
+            await().until(() -> polling(first) && !polling(second) && telegram.getUpdatesInFlight() == 1);
+            await().during(Duration.ofSeconds(3)).until(() -> polling(first) && !polling(second)
+                    && telegram.getUpdatesInFlight() <= 1);
+            PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_001, "Failover", "en"));
+            chat.start();
+            await().until(() -> chat.messages().size() == 1);
+
+            long closed = System.nanoTime();
+            first.close();
+            await().until(() -> polling(second));
+            // a heartbeat (a fifth of the session) and a rebalance
+            assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(5));
+
+            chat.sendText("hello");
+            await().until(() -> chat.messages().size() == 2);
+            assertThat(chat.lastMessage().text()).startsWith("Press /start");
+            await().during(Duration.ofSeconds(2)).until(() -> chat.messages().size() == 2);
+        } finally {
+            first.close();
+        }
+    }
+
+    @Test
+    void anInstanceWithPollingDisabledNeverPollsButStillAnswers() {
+        try (ConfigurableApplicationContext deliveryOnly = startBot(false)) {
+            PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_002, "Waiting", "en"));
+            chat.start();
+            await().during(Duration.ofSeconds(2)).until(() -> !polling(deliveryOnly)
+                    && telegram.getUpdatesInFlight() == 0 && telegram.pendingUpdateCount() == 1);
+
+            try (ConfigurableApplicationContext poller = startBot(true)) {
+                await().until(() -> chat.messages().size() == 1);
+                assertThat(polling(poller)).isTrue();
+                assertThat(polling(deliveryOnly)).isFalse();
+                // closing amid the listeners' rebalance would leave their groups waiting on a member that is gone
+                await().until(() -> members("telegram-conversation") == 6 && members("telegram-code-delivery") == 6);
+            }
+        }
+    }
+
+    private ConfigurableApplicationContext startBot(boolean pollingEnabled) {
+        return new SpringApplicationBuilder(TelegramServiceApplication.class)
+                .properties("spring.config.name=telegram-service")
+                // arguments, not default properties: those rank below the service's own yml
+                .run("--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                        "--spring.autoconfigure.exclude="
+                                + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+                        "--telegram.bot-token=" + TOKEN, "--telegram.api-url=" + server.apiUrl(),
+                        "--telegram.polling.timeout=1s",
+                        "--telegram.polling.enabled=" + pollingEnabled,
+                        // the broker's minimum
+                        "--telegram.polling.session-timeout=6s");
+    }
+
+    /** What the instance reports to operators: 1 while it is the poller. */
+    private static boolean polling(ConfigurableApplicationContext instance) {
+        return instance.getBean(MeterRegistry.class).get("telegram.polling").gauge().value() == 1;
+    }
+
+    /** The members of a consumer group once it is stable, -1 while it rebalances. */
+    private int members(String groupId) throws Exception {
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+                .describedGroups().get(groupId).get();
+        return group.groupState() == GroupState.STABLE ? group.members().size() : -1;
+    }
+}
