@@ -3,6 +3,8 @@ package uz.lms.registration.telegram;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.test.utils.ContainerTestUtils;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.PrivateChat;
@@ -39,7 +41,12 @@ class PollingLifecycleTests {
     @Test
     void messagesSentWhileNoInstancePollsAreAnsweredOnceOneDoes() {
         try (FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0)) {
-            startBot(server, "1s").close();
+            ConfigurableApplicationContext previous = startBot(server, "1s");
+            // Closed mid-join, a listener would leave its group waiting a session timeout for it.
+            previous.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(container ->
+                    ContainerTestUtils.waitForAssignment(container, previous.getBean(TelegramProperties.class)
+                            .topicPartitions()));
+            previous.close();
             PrivateChat chat = telegram.privateChat(new TelegramUser(720_000_001, "Late", "en"));
             chat.start();
             assertThat(telegram.pendingUpdateCount()).isEqualTo(1);
