@@ -69,7 +69,7 @@ class PollerElectionTests {
     }
 
     @Test
-    void anInstanceWithPollingDisabledNeverPollsButStillAnswers() {
+    void aDeliveryOnlyInstanceNeverPollsEvenWhenAlone() {
         try (ConfigurableApplicationContext deliveryOnly = startBot(false)) {
             PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_002, "Waiting", "en"));
             chat.start();
