@@ -4,7 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.StickyAssignor;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,6 +25,7 @@ import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,6 +77,33 @@ class PollerElectionTests {
     }
 
     @Test
+    void aPollerThatCrashedIsReplacedOnceItsSessionTimesOut() throws Exception {
+        createPollerTopic();
+        // holds the lock, then dies without leaving the group, as a killed instance would
+        KafkaConsumer<String, String> crashing = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, StickyAssignor.class.getName(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1200"),
+                new StringDeserializer(), new StringDeserializer());
+        crashing.subscribe(List.of(TelegramTopics.POLLER));
+        await().until(() -> crashing.poll(Duration.ofMillis(100)).isEmpty() && !crashing.assignment().isEmpty());
+        crashing.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        long crashed = System.nanoTime();
+
+        try (ConfigurableApplicationContext survivor = startBot(true)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> polling(survivor));
+            // the crashed member's 6 s session, counted from its last heartbeat, then a rebalance
+            assertThat(Duration.ofNanos(System.nanoTime() - crashed))
+                    .isBetween(Duration.ofMillis(4500), Duration.ofSeconds(10));
+            PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_003, "Survivor", "en"));
+            chat.start();
+            await().until(() -> chat.messages().size() == 1);
+        }
+    }
+
+    @Test
     void aDeliveryOnlyInstanceNeverPollsEvenWhenAlone() {
         try (ConfigurableApplicationContext deliveryOnly = startBot(false)) {
             PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_002, "Waiting", "en"));
@@ -105,6 +140,14 @@ class PollerElectionTests {
     /** What the instance reports to operators: 1 while it is the poller. */
     private static boolean polling(ConfigurableApplicationContext instance) {
         return instance.getBean(MeterRegistry.class).get("telegram.polling").gauge().value() == 1;
+    }
+
+    private void createPollerTopic() throws InterruptedException {
+        try {
+            admin.createTopics(List.of(new NewTopic(TelegramTopics.POLLER, 1, (short) 1))).all().get();
+        } catch (ExecutionException e) {
+            assertThat(e).hasCauseInstanceOf(TopicExistsException.class);
+        }
     }
 
     /** The members of a consumer group once it is stable, -1 while it rebalances. */
