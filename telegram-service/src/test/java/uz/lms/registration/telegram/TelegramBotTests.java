@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.DeliveryEvent;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.GroupChat;
@@ -31,6 +32,7 @@ import uz.lms.registration.verification.VerificationServiceApplication;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -279,6 +281,26 @@ class TelegramBotTests {
     }
 
     /** A valid Uzbek mobile number of this user's own. */
+    @Test
+    void aMessageHandedOverTwiceIsAnsweredAgainButCountedOnce() throws Exception {
+        PrivateChat chat = registeredUser("uz");
+        String code = codeIn(awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz")));
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        // What the poller puts on telegram.updates; a restart before Telegram confirmed it hands it over again.
+        Map<String, Object> message = Map.of("update_id", 900_000_001, "chat_id", chat.id(), "message_id", 9001,
+                "date", Instant.now().getEpochSecond(), "private_chat", true, "user_id", chat.id(), "language", "uz",
+                "text", wrong);
+
+        try (TopicRecorder userEvents = TopicRecorder.start(Topics.USER_EVENTS)) {
+            kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
+            kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
+
+            await().until(() -> count(chat, "Kod notoʻgʻri yoki muddati tugagan.") == 2);
+            await().during(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(userEvents.values(UserEvent.class, chat.id()))
+                    .filteredOn(UserEvent.VerificationFailed.class::isInstance).hasSize(1));
+        }
+    }
+
     private static String phoneOf(PrivateChat chat) {
         return "+99890" + String.format("%07d", chat.id() % 10_000_000);
     }

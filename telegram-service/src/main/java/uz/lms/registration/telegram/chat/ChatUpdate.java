@@ -5,19 +5,25 @@ import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import uz.lms.registration.telegram.bot.Texts;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A user's message to the bot, as much of a Telegram update as the conversation needs. Travels on
  * {@code telegram.updates} from the poller to whichever instance answers it.
  *
- * @param language uz, ru or en, from the user's {@code language_code}
- * @param text     null for messages without text
- * @param contact  null unless the user shared a contact
+ * @param messageId the message's id, unique within its chat
+ * @param date      when the message was sent, in seconds since the epoch
+ * @param language  uz, ru or en, from the user's {@code language_code}
+ * @param text      null for messages without text
+ * @param contact   null unless the user shared a contact
  */
 record ChatUpdate(
         @JsonProperty("update_id") long updateId,
         @JsonProperty("chat_id") long chatId,
+        @JsonProperty("message_id") long messageId,
+        @JsonProperty("date") long date,
         @JsonProperty("private_chat") boolean privateChat,
         @JsonProperty("user_id") long userId,
         @JsonProperty("language") String language,
@@ -33,9 +39,21 @@ record ChatUpdate(
         SharedContact contact = message.hasContact()
                 ? new SharedContact(message.getContact().getPhoneNumber(), message.getContact().getUserId())
                 : null;
-        return Optional.of(new ChatUpdate(update.getUpdateId(), message.getChatId(), message.isUserMessage(),
+        return Optional.of(new ChatUpdate(update.getUpdateId(), message.getChatId(), message.getMessageId(),
+                message.getDate(), message.isUserMessage(),
                 message.getFrom().getId(), Texts.language(message.getFrom().getLanguageCode()), message.getText(),
                 contact));
+    }
+
+    /**
+     * The {@code event_id} of the command this message causes: the same for the same message, so a
+     * message handed over twice (a redelivery, a restart of the poller) is applied by
+     * verification-service once and answered as before. The date tells apart chats whose message
+     * ids started again (a new sandbox).
+     */
+    UUID commandId() {
+        return UUID.nameUUIDFromBytes(("telegram-message:" + chatId + ":" + messageId + ":" + date)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -90,7 +89,7 @@ class Conversation {
             reply(update, texts.get("phone.invalid", language), contactKeyboard(language));
             return;
         }
-        Optional<RegistrationOutcome> outcome = verification.register(new RegisterUser(UUID.randomUUID(),
+        Optional<RegistrationOutcome> outcome = verification.register(new RegisterUser(update.commandId(),
                 clock.instant(), update.userId(), phoneNumber.get(), language));
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
@@ -109,7 +108,7 @@ class Conversation {
 
     private void verify(ChatUpdate update, String code) throws InterruptedException {
         String language = update.language();
-        Optional<VerificationOutcome> outcome = verification.verify(new VerifyCode(UUID.randomUUID(), clock.instant(),
+        Optional<VerificationOutcome> outcome = verification.verify(new VerifyCode(update.commandId(), clock.instant(),
                 update.userId(), code));
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
