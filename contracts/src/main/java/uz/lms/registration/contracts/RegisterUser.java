@@ -40,4 +40,10 @@ public record RegisterUser(
             throw new IllegalArgumentException("language must be one of " + LANGUAGES);
         }
     }
+
+    @Override
+    public String toString() {
+        // Records print every component; a phone number has no business in a log line.
+        return "RegisterUser[event_id=" + eventId + ", telegram_id=" + telegramId + ", language=" + language + "]";
+    }
 }

@@ -61,9 +61,10 @@ class WireFormatTests {
     }
 
     @Test
-    void codesNeverShowInToString() {
+    void codesAndPhoneNumbersNeverShowInToString() {
         assertThat(new VerifyCode(ID, AT, 7L, "348291").toString()).doesNotContain("348291");
         assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz").toString()).doesNotContain("348291");
+        assertThat(new RegisterUser(ID, AT, 7L, "+998901234567", "uz").toString()).doesNotContain("901234567");
     }
 
     @Test
