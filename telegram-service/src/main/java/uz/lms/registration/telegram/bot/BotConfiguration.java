@@ -39,6 +39,6 @@ class BotConfiguration {
     @Bean
     Messenger messenger(TelegramClient client, TelegramProperties properties, Clock clock) {
         return new Messenger(client, new SendRateLimiter(properties.rateLimit().perChat(),
-                properties.rateLimit().perSecond()), clock);
+                properties.rateLimit().perSecond(), System::nanoTime), clock);
     }
 }
