@@ -299,6 +299,38 @@ class GatewayIntegrationTests {
     }
 
     @Test
+    void theContainersOwnErrorsAnswerWithADetail() {
+        Response directGet = gateway.get("/error");
+        Response directPost = gateway.post("/error", "{}");
+        Response trace = gateway.send(gateway.request("/register").method("TRACE", HttpRequest.BodyPublishers.noBody()));
+
+        for (Response direct : List.of(directGet, directPost)) {
+            assertThat(direct.status()).isEqualTo(404);
+            assertThat(direct.json().toString()).isEqualTo("{\"detail\":\"Not Found\"}");
+        }
+        assertThat(trace.status()).isEqualTo(405);
+        assertThat(trace.contentType()).startsWith("application/json");
+        assertThat(trace.json().toString()).isEqualTo("{\"detail\":\"Method Not Allowed\"}");
+    }
+
+    @Test
+    void aBrokenBodyIsABadRequestWithADetail() {
+        long user = newTelegramId();
+        String head = "POST /register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "X-API-Key: " + RunningGateway.API_KEY + "\r\n";
+        String body = "{\"telegram_id\": " + user + ", \"phone_number\": \"+998901234567\"}";
+        String shorterThanDeclared = gateway.raw(head + "Content-Length: " + (body.length() + 10) + "\r\n\r\n" + body);
+        String malformedChunks = gateway.raw(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body + "\r\n0\r\n\r\n");
+
+        for (String response : List.of(shorterThanDeclared, malformedChunks)) {
+            assertThat(response).startsWith("HTTP/1.1 400 ")
+                    .containsIgnoringCase("\r\nContent-Type: application/json")
+                    .contains("{\"detail\":\"Bad Request\"}");
+        }
+        assertThat(codesOf(user)).isEmpty();
+    }
+
+    @Test
     void aBurstOfHostileBodiesNeverGetsA5xx() throws Exception {
         List<CompletableFuture<Response>> responses = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -9,10 +9,12 @@ import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +91,21 @@ final class RunningGateway implements AutoCloseable {
 
     Response get(String path) {
         return send(request(path).GET());
+    }
+
+    /**
+     * Writes a request byte for byte, past the checks of any HTTP client, ends the output and returns all the
+     * gateway sends until it closes the connection: status line, headers and body as they came.
+     */
+    String raw(String request) {
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     ConfigurableApplicationContext context() {

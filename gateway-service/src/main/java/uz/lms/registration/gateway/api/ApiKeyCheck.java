@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -23,7 +24,7 @@ import java.security.MessageDigest;
  * When {@code gateway.api-key} is set, the gateway's own endpoints require it in {@code X-API-Key}.
  * Checked on the handler Spring MVC picked, not on the raw path (which {@code /register;x} or
  * {@code /regist%65r} would dodge), and before the body is read, as FastAPI resolves a security
- * dependency first. Docs and actuator stay open.
+ * dependency first. Docs, actuator and error pages stay open.
  */
 @Component
 class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
@@ -55,7 +56,8 @@ class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
-        if (!(handler instanceof HandlerMethod method) || !method.getBeanType().getName().startsWith(OWN_PACKAGE)) {
+        if (!(handler instanceof HandlerMethod method) || !method.getBeanType().getName().startsWith(OWN_PACKAGE)
+                || ErrorController.class.isAssignableFrom(method.getBeanType())) {
             return true;
         }
         String presented = request.getHeader(HEADER);

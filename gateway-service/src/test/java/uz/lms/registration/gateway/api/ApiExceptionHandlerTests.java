@@ -1,12 +1,14 @@
 package uz.lms.registration.gateway.api;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.RequestDispatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -26,7 +28,10 @@ import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-/** What both endpoints answer before any command is sent: unreadable bodies, unknown paths and methods. */
+/**
+ * What both endpoints answer before any command is sent: unreadable bodies, unknown paths and methods; and
+ * the error page the container's own errors are forwarded to.
+ */
 @WebMvcTest(properties = "spring.config.name=gateway-service")
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class ApiExceptionHandlerTests {
@@ -132,6 +137,37 @@ class ApiExceptionHandlerTests {
                 .hasHeader("Allow", "POST")
                 .bodyJson().isStrictlyEqualTo("{\"detail\": \"Method Not Allowed\"}");
         assertThat(mvc.delete().uri("/verify")).hasStatus(405);
+    }
+
+    @Test
+    void aDirectRequestToTheErrorPageIsNotFound() {
+        assertThat(mvc.get().uri("/error"))
+                .hasStatus(404)
+                .hasContentType(MediaType.APPLICATION_JSON)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Not Found\"}");
+        assertThat(mvc.post().uri("/error").contentType(MediaType.APPLICATION_JSON).content("{}"))
+                .hasStatus(404)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Not Found\"}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 405, 408, 414, 431})
+    void aContainerErrorKeepsItsStatusWithADetailWhateverTheClientAccepts(int status) {
+        assertThat(mvc.get().uri("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, status)
+                .accept(MediaType.TEXT_HTML))
+                .hasStatus(status)
+                .hasContentType(MediaType.APPLICATION_JSON)
+                .bodyJson().extractingPath("$.detail").isEqualTo(HttpStatus.valueOf(status).getReasonPhrase());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {500, 501, 502, 503, 505, 999})
+    void aContainerFailureIsUnavailable(int status) {
+        assertThat(mvc.post().uri("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, status)
+                .requestAttr(RequestDispatcher.ERROR_EXCEPTION, new IllegalStateException("boom")))
+                .hasStatus(503)
+                .hasContentType(MediaType.APPLICATION_JSON)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Service temporarily unavailable\"}");
     }
 
     private void verifyNothingSent() {

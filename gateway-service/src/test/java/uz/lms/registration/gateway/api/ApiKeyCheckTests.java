@@ -2,6 +2,7 @@ package uz.lms.registration.gateway.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.RequestDispatcher;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -101,6 +102,7 @@ class ApiKeyCheckTests {
     void pathsOtherThanTheApiNeedNoKey() {
         assertThat(mvc.get().uri("/register")).hasStatus(405);
         assertThat(mvc.post().uri("/elsewhere")).hasStatus(404);
+        assertThat(mvc.get().uri("/error").requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 405)).hasStatus(405);
     }
 
     private double unauthorizedRegistrations() {
