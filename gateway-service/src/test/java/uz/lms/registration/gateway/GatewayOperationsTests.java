@@ -116,9 +116,10 @@ class GatewayOperationsTests {
 
     @Test
     void onlyHealthAndPrometheusAreExposed() {
-        for (String endpoint : List.of("env", "beans", "configprops", "metrics", "loggers", "heapdump", "info")) {
-            Response response = gateway.get("/actuator/" + endpoint);
-            assertThat(response.status()).as(endpoint).isEqualTo(404);
+        for (String path : List.of("/actuator", "/actuator/", "/actuator/env", "/actuator/beans", "/actuator/configprops",
+                "/actuator/metrics", "/actuator/loggers", "/actuator/heapdump", "/actuator/info")) {
+            Response response = gateway.get(path);
+            assertThat(response.status()).as(path).isEqualTo(404);
             assertThat(response.json().get("detail").asString()).isEqualTo("Not Found");
         }
     }
