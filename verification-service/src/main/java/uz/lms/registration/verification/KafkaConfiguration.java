@@ -1,19 +1,24 @@
 package uz.lms.registration.verification;
 
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 import uz.lms.registration.contracts.Topics;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The topics this service owns, and what happens to a record it cannot process. */
 @Configuration(proxyBeanMethods = false)
@@ -36,14 +41,20 @@ class KafkaConfiguration {
 
     /**
      * Unreadable or invalid records fail to deserialize and go straight to {@code <topic>-dlt} (same
-     * partition); anything else, a database hiccup say, is retried a few times first. Either way the
-     * consumer moves on.
+     * partition) as the bytes they came as; anything else, a database outage or a malformed reply
+     * header say, is retried a few times first and then dead-lettered as JSON. Either way the
+     * consumer moves on: by then the requester has given up waiting.
      */
     @Bean
-    CommonErrorHandler errorHandler(KafkaOperations<String, byte[]> template) {
+    CommonErrorHandler errorHandler(KafkaTemplate<String, byte[]> template, ProducerFactory<String, byte[]> producers) {
+        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+        templates.put(byte[].class, template);
+        templates.put(Object.class, new KafkaTemplate<>(producers, Map.of(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class,
+                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS, false)));
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxAttempts(4);
-        return new DefaultErrorHandler(new DeadLetterPublishingRecoverer(template), backOff);
+        return new DefaultErrorHandler(new DeadLetterPublishingRecoverer(templates), backOff);
     }
 
     private static TopicBuilder topic(String name, int partitions) {

@@ -1,12 +1,17 @@
 package uz.lms.registration.verification;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.kafka.support.KafkaHeaders;
+import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.testsupport.TopicRecorder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,6 +39,24 @@ class DeadLetterTests extends VerificationServiceTest {
                         .containsExactlyInAnyOrder(garbage, notE164);
                 assertThat(verificationDlt.records()).extracting(record -> record.value()).containsExactly(fiveDigits);
             });
+            assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
+        }
+    }
+
+    @Test
+    void aCommandThatFailsEveryTryIsDeadLetteredAsJsonAndTheConsumerKeepsGoing() throws Exception {
+        try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS))) {
+            long telegramId = newTelegramId();
+            var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz");
+            var record = new ProducerRecord<>(Topics.REGISTRATION_REQUESTS, Topics.key(telegramId), json.writeValueAsBytes(command));
+            record.headers().add(KafkaHeaders.REPLY_TOPIC, "verification-tests.replies".getBytes(StandardCharsets.UTF_8));
+            // A reply partition must be a 4-byte int: this header fails the command on every try.
+            record.headers().add(KafkaHeaders.REPLY_PARTITION, new byte[]{1, 2});
+
+            client.sendRaw(record);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(registrationDlt.values(RegisterUser.class, telegramId)).containsExactly(command));
             assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
         }
     }
