@@ -299,6 +299,26 @@ class GatewayIntegrationTests {
     }
 
     @Test
+    void whateverTheClientAcceptsTheAnswerIsJson() {
+        long user = newTelegramId();
+        Response registered = gateway.send(gateway.request("/register").header("Content-Type", "application/json")
+                .header("Accept", "text/html").header("X-API-Key", RunningGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
+                        + ", \"phone_number\": \"" + newPhoneNumber() + "\"}")));
+        Response verified = gateway.send(gateway.request("/verify").header("Content-Type", "application/json")
+                .header("Accept", "application/xml").header("X-API-Key", RunningGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
+                        + ", \"verification_code\": \"" + deliveredCode(user, 1) + "\"}")));
+
+        assertThat(registered.status()).isEqualTo(200);
+        assertThat(registered.contentType()).startsWith("application/json");
+        assertThat(registered.json().toString()).isEqualTo(CODE_SENT);
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(verified.contentType()).startsWith("application/json");
+        assertThat(verified.json().toString()).isEqualTo("{\"message\":\"User successfully verified\"}");
+    }
+
+    @Test
     void theContainersOwnErrorsAnswerWithADetail() {
         Response directGet = gateway.get("/error");
         Response directPost = gateway.post("/error", "{}");
@@ -333,6 +353,7 @@ class GatewayIntegrationTests {
     @Test
     void aBurstOfHostileBodiesNeverGetsA5xx() throws Exception {
         List<CompletableFuture<Response>> responses = new ArrayList<>();
+        List<CompletableFuture<Response>> anyAccept = new ArrayList<>();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (String body : HostileBodies.generate(new Random(20261125))) {
                 for (String path : List.of("/register", "/verify")) {
@@ -345,8 +366,9 @@ class GatewayIntegrationTests {
                         .header("Content-Type", contentType).header("X-API-Key", RunningGateway.API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString("telegram_id=1&verification_code=348291"))), clients));
             }
-            for (String accept : List.of("text/html", "application/xml", "text/plain", "nonsense", "*/*;q=oops")) {
-                responses.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/verify")
+            for (String accept : List.of("text/html", "application/xml", "application/problem+json", "text/plain",
+                    "nonsense", "*/*;q=oops")) {
+                anyAccept.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/verify")
                         .header("Content-Type", "application/json").header("Accept", accept)
                         .header("X-API-Key", RunningGateway.API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": 1, \"verification_code\": \"1\"}"))),
@@ -361,6 +383,13 @@ class GatewayIntegrationTests {
         assertThat(responses).hasSizeGreaterThan(300).allSatisfy(future -> {
             Response response = future.get();
             assertThat(response.status()).as(response.body()).isLessThan(500);
+        });
+        // FastAPI ignores Accept: whatever the client accepts, the answer is JSON.
+        assertThat(anyAccept).allSatisfy(future -> {
+            Response response = future.get();
+            assertThat(response.status()).as(response.body()).isEqualTo(422);
+            assertThat(response.contentType()).startsWith("application/json");
+            assertThat(response.json().get("detail").get(0).get("type").asString()).isEqualTo("string_pattern_mismatch");
         });
     }
 

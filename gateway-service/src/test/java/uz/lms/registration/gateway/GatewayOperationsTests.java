@@ -99,6 +99,9 @@ class GatewayOperationsTests {
             assertThat(readiness.json().get("status").asString()).isEqualTo("UP");
         });
         assertThat(gateway.get("/actuator/health/liveness").status()).isEqualTo(200);
+        // Unlike the API's endpoints, actuator's negotiate what they answer.
+        assertThat(gateway.send(gateway.request("/actuator/health/liveness").header("Accept", "text/html").GET())
+                .status()).isEqualTo(406);
     }
 
     @Test

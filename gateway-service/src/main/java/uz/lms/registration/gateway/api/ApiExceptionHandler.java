@@ -53,7 +53,10 @@ class ApiExceptionHandler {
         return unprocessable(List.of(ValidationError.notAnObject()), request);
     }
 
-    /** The client accepts nothing JSON, so not even a {@code detail} can be sent. */
+    /**
+     * The client of an actuator endpoint accepts nothing it serves, so not even a {@code detail} can be sent.
+     * The API's own endpoints never get here: they answer JSON whatever is accepted ({@link JsonWhateverAccepted}).
+     */
     @ExceptionHandler
     ResponseEntity<Void> notAcceptable(HttpMediaTypeNotAcceptableException exception) {
         return ResponseEntity.status(exception.getStatusCode()).build();

@@ -14,17 +14,22 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.messaging.Requester;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
@@ -114,13 +119,24 @@ class ApiExceptionHandlerTests {
         assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).content(body)).hasStatus(422);
     }
 
-    @Test
-    void aClientThatAcceptsNoJsonGetsAnEmptyNotAcceptable() {
-        assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_HTML)
-                .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
-                .hasStatus(406)
-                .body().isEmpty();
-        verifyNothingSent();
+    @ParameterizedTest
+    @ValueSource(strings = {"text/html", "application/xml", "application/problem+json", "text/plain, */*;q=0",
+            "nonsense", "*/*;q=oops"})
+    void whateverTheClientAcceptsTheAnswerIsJson(String accept) {
+        given(registrations.request(anyLong(), any())).willReturn(CompletableFuture.completedFuture(
+                new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
+
+        assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).header("Accept", accept)
+                .content("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}"))
+                .hasStatusOk()
+                .hasContentType(MediaType.APPLICATION_JSON)
+                .bodyJson().isStrictlyEqualTo("{\"message\": \"Verification code sent\", \"expires_in\": 60}");
+        assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON).header("Accept", accept)
+                .content("{\"telegram_id\": 1, \"verification_code\": \"34829\"}"))
+                .hasStatus(422)
+                .hasContentType(MediaType.APPLICATION_JSON)
+                .bodyJson().extractingPath("$.detail[0].type").isEqualTo("string_pattern_mismatch");
+        verify(verifications, never()).request(anyLong(), any());
     }
 
     @Test
