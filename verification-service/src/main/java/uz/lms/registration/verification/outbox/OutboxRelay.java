@@ -88,9 +88,15 @@ class OutboxRelay implements SmartLifecycle {
                 }
                 batch.add(first);
                 committed.drainTo(batch, BATCH - 1);
+                // A row whose user has older records on its topic still waiting (a failed publish) is
+                // left to the sweep, which publishes in id order: one user's records never overtake.
                 publish("""
                         SELECT id, topic, kafka_partition, record_key, correlation_id, payload FROM outbox
-                        WHERE id IN (:ids) ORDER BY id FOR UPDATE SKIP LOCKED""", Map.of("ids", batch));
+                        WHERE id IN (:ids) AND NOT EXISTS (
+                            SELECT 1 FROM outbox older
+                            WHERE older.topic = outbox.topic AND older.record_key = outbox.record_key
+                              AND older.id < outbox.id AND older.id NOT IN (:ids))
+                        ORDER BY id FOR UPDATE SKIP LOCKED""", Map.of("ids", batch));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -51,4 +51,22 @@ class OutboxTests extends VerificationServiceTest {
         assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
         await().untilAsserted(() -> assertThat(jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single()).isZero());
     }
+
+    @Test
+    void aUsersNewRecordsWaitForOlderOnesLeftBehind() {
+        long telegramId = newTelegramId();
+        var leftBehind = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
+        // A record whose publish failed moments ago: the sweep will take it once it is a second old.
+        jdbc.sql("INSERT INTO outbox (topic, record_key, payload) VALUES (?, ?, ?)")
+                .params(Topics.USER_EVENTS, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(leftBehind)))
+                .update();
+
+        assertThat(client.register(telegramId, newPhoneNumber())).isEqualTo(new CodeSent(60));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(userEvents(telegramId))
+                .hasSize(3)
+                .first().isEqualTo(leftBehind));
+        assertThat(userEvents(telegramId)).extracting(Object::getClass).containsExactly(UserEvent.CodeIssued.class,
+                UserEvent.UserRegistered.class, UserEvent.CodeIssued.class);
+    }
 }
