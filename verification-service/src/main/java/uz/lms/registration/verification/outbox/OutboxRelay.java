@@ -125,7 +125,11 @@ class OutboxRelay implements SmartLifecycle {
                     Thread.currentThread().interrupt();
                     break;
                 } catch (Exception e) {
-                    if (row.correlationId() != null) {
+                    if (e.getCause() instanceof Unopenable) {
+                        log.error("record for {} dropped: its payload cannot be opened, was it sealed under another "
+                                + "verification.code-secret?", row.topic());
+                        done.add(row.id());
+                    } else if (row.correlationId() != null) {
                         log.warn("reply to {} dropped: {}", row.topic(), e.toString());
                         done.add(row.id());
                     } else {
@@ -142,8 +146,15 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     private CompletableFuture<?> send(Row row) {
+        byte[] payload;
         try {
-            var record = new ProducerRecord<>(row.topic(), row.kafkaPartition(), row.recordKey(), cipher.open(row.payload()));
+            payload = cipher.open(row.payload());
+        } catch (IllegalStateException e) {
+            // A row that cannot be opened never will be: retrying it would hold back the user's later records.
+            return CompletableFuture.failedFuture(new Unopenable());
+        }
+        try {
+            var record = new ProducerRecord<>(row.topic(), row.kafkaPartition(), row.recordKey(), payload);
             if (row.correlationId() != null) {
                 record.headers().add(KafkaHeaders.CORRELATION_ID, row.correlationId());
             }
@@ -185,6 +196,9 @@ class OutboxRelay implements SmartLifecycle {
     @Override
     public int getPhase() {
         return KafkaListenerEndpointRegistry.DEFAULT_PHASE - 100;
+    }
+
+    private static final class Unopenable extends RuntimeException {
     }
 
     record Row(long id, String topic, Integer kafkaPartition, String recordKey, byte[] correlationId, byte[] payload) {

@@ -69,4 +69,20 @@ class OutboxTests extends VerificationServiceTest {
         assertThat(userEvents(telegramId)).extracting(Object::getClass).containsExactly(UserEvent.CodeIssued.class,
                 UserEvent.UserRegistered.class, UserEvent.CodeIssued.class);
     }
+
+    @Test
+    void aRecordThatCannotBeOpenedIsDroppedAndHoldsNothingBack() {
+        long telegramId = newTelegramId();
+        // Sealed under some other code secret, say before a rotation.
+        jdbc.sql("INSERT INTO outbox (topic, record_key, payload, created_at) VALUES (?, ?, ?, now() - interval '1 minute')")
+                .params(Topics.USER_EVENTS, Topics.key(telegramId), new byte[40])
+                .update();
+
+        assertThat(client.register(telegramId, newPhoneNumber())).isEqualTo(new CodeSent(60));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(userEvents(telegramId))
+                .extracting(Object::getClass).containsExactly(UserEvent.UserRegistered.class, UserEvent.CodeIssued.class));
+        await().untilAsserted(() -> assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE record_key = ?")
+                .param(Topics.key(telegramId)).query(Long.class).single()).isZero());
+    }
 }
