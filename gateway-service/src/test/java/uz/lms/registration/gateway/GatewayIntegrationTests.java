@@ -351,6 +351,20 @@ class GatewayIntegrationTests {
     }
 
     @Test
+    void requestsTomcatRefusesBeforeAnyServletGetADetailAndNever5xx() {
+        List<String> refused = List.of(
+                gateway.raw("GET /register HTTP/2.0\r\nHost: localhost\r\n\r\n"),
+                gateway.raw("GET /a%2fb HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+                gateway.raw("GET /register HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"));
+
+        for (String response : refused) {
+            assertThat(response).startsWith("HTTP/1.1 400 ")
+                    .containsIgnoringCase("\r\nContent-Type: application/json")
+                    .endsWith("{\"detail\":\"Bad Request\"}");
+        }
+    }
+
+    @Test
     void aBurstOfHostileBodiesNeverGetsA5xx() throws Exception {
         List<CompletableFuture<Response>> responses = new ArrayList<>();
         List<CompletableFuture<Response>> anyAccept = new ArrayList<>();

@@ -1,0 +1,57 @@
+package uz.lms.registration.gateway.api;
+
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.Writer;
+
+/**
+ * Requests Tomcat refuses before any servlet sees them (an encoded slash, a bad header, an HTTP/2.0
+ * request line, ...) get a {@code detail} body too, instead of Tomcat's HTML page, and never a 5xx:
+ * a request the protocol layer cannot read is the client's error, 400.
+ */
+@Component
+class ProtocolErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> {
+
+    @Override
+    public void customize(ConfigurableTomcatWebServerFactory factory) {
+        factory.addContextCustomizers(context ->
+                ((StandardHost) context.getParent()).setErrorReportValveClass(JsonErrorReport.class.getName()));
+    }
+
+    /** Tomcat's error report, written as FastAPI's {@code {"detail": ...}}. */
+    public static class JsonErrorReport extends ErrorReportValve {
+
+        @Override
+        protected void report(Request request, Response response, Throwable throwable) {
+            int status = response.getStatus();
+            if (status < 400 || response.isCommitted() || response.getContentWritten() > 0) {
+                return;
+            }
+            if (status >= 500 && status != HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                status = HttpStatus.BAD_REQUEST.value();
+                response.setStatus(status);
+            }
+            HttpStatus known = HttpStatus.resolve(status);
+            String reason = known != null ? known.getReasonPhrase() : "Client error";
+            try {
+                response.setContentType("application/json");
+                response.setCharacterEncoding("UTF-8");
+                Writer writer = response.getReporter();
+                if (writer != null) {
+                    writer.write("{\"detail\":\"" + reason + "\"}");
+                    response.finishResponse();
+                }
+            } catch (IOException | IllegalStateException e) {
+                // The client is gone or the response was taken over: nothing left to tell it.
+            }
+        }
+    }
+}
