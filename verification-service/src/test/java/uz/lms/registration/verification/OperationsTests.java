@@ -48,6 +48,8 @@ class OperationsTests {
     void nothingElseUnderActuatorIsExposed() throws Exception {
         assertThat(get("/actuator/env")).isEqualTo(404);
         assertThat(get("/actuator/beans")).isEqualTo(404);
+        assertThat(get("/actuator")).isEqualTo(404);
+        assertThat(get("/error")).as("never a 5xx").isEqualTo(404);
     }
 
     private int get(String path) throws Exception {
