@@ -14,7 +14,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
@@ -122,19 +121,9 @@ class PollerElectionTests {
     }
 
     private ConfigurableApplicationContext startBot(boolean pollingEnabled) {
-        return new SpringApplicationBuilder(TelegramServiceApplication.class)
-                .properties("spring.config.name=telegram-service")
-                // arguments, not default properties: those rank below the service's own yml
-                .run("--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                        "--spring.autoconfigure.exclude="
-                                + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-                        "--telegram.bot-token=" + TOKEN, "--telegram.api-url=" + server.apiUrl(),
-                        "--telegram.polling.timeout=1s",
-                        "--telegram.polling.enabled=" + pollingEnabled,
-                        // the broker's minimum
-                        "--telegram.polling.session-timeout=6s");
+        // the broker's minimum session timeout
+        return RunningBot.start(server, TOKEN, "--telegram.polling.timeout=1s",
+                "--telegram.polling.enabled=" + pollingEnabled, "--telegram.polling.session-timeout=6s");
     }
 
     /** What the instance reports to operators: 1 while it is the poller. */

@@ -1,7 +1,6 @@
 package uz.lms.registration.telegram;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.test.utils.ContainerTestUtils;
@@ -9,7 +8,6 @@ import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.TelegramUser;
-import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
 import java.time.Duration;
 
@@ -61,16 +59,7 @@ class PollingLifecycleTests {
     }
 
     private static ConfigurableApplicationContext startBot(FakeTelegramServer server, String pollTimeout) {
-        return new SpringApplicationBuilder(TelegramServiceApplication.class)
-                .properties("spring.config.name=telegram-service")
-                // arguments, not default properties: those rank below the service's own yml
-                .run("--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                        "--spring.autoconfigure.exclude="
-                                + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-                        "--telegram.bot-token=" + TOKEN, "--telegram.api-url=" + server.apiUrl(),
-                        "--telegram.polling.timeout=" + pollTimeout);
+        return RunningBot.start(server, TOKEN, "--telegram.polling.timeout=" + pollTimeout);
     }
 
     /** The poller thread and OkHttp's dispatcher threads, the non-daemon threads the library leaves behind. */

@@ -1,0 +1,30 @@
+package uz.lms.registration.telegram;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import uz.lms.registration.sandbox.FakeTelegramServer;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+
+import java.util.stream.Stream;
+
+/** Starts a telegram-service instance of its own against a sandbox, as a second instance in production would be. */
+final class RunningBot {
+
+    private RunningBot() {
+    }
+
+    /** @param settings more {@code --name=value} arguments, e.g. the poll timeout */
+    static ConfigurableApplicationContext start(FakeTelegramServer server, String token, String... settings) {
+        Stream<String> common = Stream.of("--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                // verification-service's jar brings JDBC and Flyway along; this service has no database.
+                "--spring.autoconfigure.exclude="
+                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+                "--telegram.bot-token=" + token, "--telegram.api-url=" + server.apiUrl());
+        return new SpringApplicationBuilder(TelegramServiceApplication.class)
+                .properties("spring.config.name=telegram-service")
+                // arguments, not default properties: those rank below the service's own yml
+                .run(Stream.concat(common, Stream.of(settings)).toArray(String[]::new));
+    }
+}
