@@ -9,6 +9,7 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.gateway.RunningGateway.Response;
 import uz.lms.registration.testsupport.MutableClock;
 import uz.lms.registration.testsupport.TopicRecorder;
+import uz.lms.registration.verification.RunningVerificationService;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -39,8 +40,8 @@ class GatewayIntegrationTests {
 
     @BeforeAll
     static void start() {
-        verificationService = VerificationServices.start(clock, "verification.max-attempts=2",
-                VerificationServices.FAST_SWEEP);
+        verificationService = RunningVerificationService.start(clock, "verification.max-attempts=2",
+                RunningVerificationService.FAST_SWEEP);
         gateway = RunningGateway.start("gateway.reply-timeout=10s");
         codes = TopicRecorder.start(Topics.VERIFICATION_CODES);
     }

@@ -7,6 +7,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.RunningGateway.Response;
 
+import uz.lms.registration.verification.RunningVerificationService;
+
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +51,8 @@ class GatewayOperationsTests {
 
     @Test
     void onceVerificationServiceStopsBothEndpointsAnswer503WithinTheReplyTimeout() {
-        try (ConfigurableApplicationContext verificationService = VerificationServices.start(Clock.systemUTC(),
-                VerificationServices.FAST_SWEEP)) {
+        try (ConfigurableApplicationContext verificationService = RunningVerificationService.start(Clock.systemUTC(),
+                RunningVerificationService.FAST_SWEEP)) {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> gateway.register(newTelegramId(), newPhoneNumber()).status(), status -> status == 200);
         }

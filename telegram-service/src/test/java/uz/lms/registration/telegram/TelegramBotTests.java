@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -27,8 +26,9 @@ import uz.lms.registration.sandbox.SentMessage;
 import uz.lms.registration.sandbox.TelegramUser;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 import uz.lms.registration.testsupport.TopicRecorder;
-import uz.lms.registration.verification.VerificationServiceApplication;
+import uz.lms.registration.verification.RunningVerificationService;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -80,15 +80,7 @@ class TelegramBotTests {
 
     @BeforeAll
     static void startVerificationService() {
-        // Arguments, not default properties: those rank below the service's own yml.
-        verificationService = new SpringApplicationBuilder(VerificationServiceApplication.class)
-                .properties("spring.config.name=verification-service")
-                .run("--server.port=0",
-                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                        "--spring.datasource.url=" + EmbeddedInfrastructure.newDatabase(),
-                        "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                        // a short sweep bounds how late a record the relay left behind can be
-                        "--verification.outbox-sweep-interval=1s");
+        verificationService = RunningVerificationService.start(Clock.systemUTC(), RunningVerificationService.FAST_SWEEP);
         deliveries = TopicRecorder.start(Topics.CODE_DELIVERIES);
         // Codes reach Kafka through verification-service's outbox; give the whole round trip time.
         Awaitility.setDefaultTimeout(Duration.ofSeconds(30));

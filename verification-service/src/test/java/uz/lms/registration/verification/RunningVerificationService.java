@@ -1,36 +1,33 @@
-package uz.lms.registration.gateway;
+package uz.lms.registration.verification;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-import uz.lms.registration.verification.VerificationServiceApplication;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts the real verification-service in the test JVM, on the embedded broker and a database of its own. */
-final class VerificationServices {
+/**
+ * The real verification-service, started inside another module's test JVM on the embedded broker
+ * and a database of its own. Shared through this module's test jar.
+ */
+public final class RunningVerificationService {
 
-    /**
-     * verification-service publishes replies from its outbox right after commit, but its publishing thread
-     * can exit at start-up (OutboxRelay.start() assigns the thread after starting it, and the thread stops
-     * when it sees none): then every reply waits for the outbox sweep. A short sweep keeps replies within
-     * the tests' reply timeouts either way.
-     */
-    static final String FAST_SWEEP = "verification.outbox-sweep-interval=200ms";
+    /** A short sweep bounds how late a record left behind by a failed publish reaches Kafka. */
+    public static final String FAST_SWEEP = "verification.outbox-sweep-interval=200ms";
 
-    private VerificationServices() {
+    private RunningVerificationService() {
     }
 
     /**
      * @param clock      the service's clock (it takes precedence over the service's own)
-     * @param properties further properties; all are passed as command-line arguments, since
-     *                   {@code SpringApplicationBuilder.properties(...)} are defaults that the service's
-     *                   own verification-service.yml overrides
+     * @param properties further {@code name=value} properties; all are passed as command-line arguments,
+     *                   since {@code SpringApplicationBuilder.properties(...)} are defaults that the
+     *                   service's own verification-service.yml overrides
      */
-    static ConfigurableApplicationContext start(Clock clock, String... properties) {
+    public static ConfigurableApplicationContext start(Clock clock, String... properties) {
         List<String> arguments = new ArrayList<>(List.of(
                 "--spring.config.name=verification-service",
                 "--server.port=0",
