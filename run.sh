@@ -29,25 +29,8 @@ port_of() {
     esac
 }
 
-java_major() {
-    "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
-}
-
-pick_java() {
-    if [ -n "${JAVA_HOME:-}" ] && [ "$(java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
-        return
-    fi
-    local candidate
-    for candidate in "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /none)" 2>/dev/null || echo /none)")")" \
-        /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-        if [ -x "$candidate/bin/javac" ] && [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then
-            export JAVA_HOME="$candidate"
-            return
-        fi
-    done
-    echo "run.sh needs a JDK >= 21: set JAVA_HOME to one" >&2
-    exit 1
-}
+# shellcheck source=scripts/java-home.sh
+. scripts/java-home.sh
 
 exec_jar() {
     ls "$1"/target/"$1"-*-exec.jar 2>/dev/null | head -n 1 || true
@@ -199,8 +182,8 @@ banner() {
     echo
     echo "   HTTP API     $gateway        POST /register, POST /verify"
     echo "   API docs     $gateway/docs   (OpenAPI: $gateway/openapi.json)"
-    if [ "${TELEGRAM_BOT_TOKEN:-}" = "$SANDBOX_TOKEN" ]; then
-        echo "   Web chat     http://localhost:${LOCAL_STACK_SANDBOX_PORT:-8090}        the Telegram sandbox: press START"
+    if [ -n "${LOCAL_STACK_WEB_CHAT:-}" ]; then
+        echo "   Web chat     $LOCAL_STACK_WEB_CHAT        the Telegram sandbox: press START"
     else
         echo "   Telegram     your bot, through ${TELEGRAM_API_URL:-https://api.telegram.org}"
     fi
@@ -253,7 +236,6 @@ for module in local-stack $SERVICES; do
     [ -n "$(exec_jar "$module")" ] || { echo "$module/target has no exec jar: run ./run.sh without --no-build" >&2; exit 1; }
 done
 
-SANDBOX_TOKEN="7000000001:local-sandbox"
 ENV_FILE="$DATA_DIR/local-stack.env"
 rm -f "$ENV_FILE"
 echo "Starting Kafka, PostgreSQL and the Telegram sandbox where the environment does not name real ones..."

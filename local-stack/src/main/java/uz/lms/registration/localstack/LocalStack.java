@@ -129,6 +129,8 @@ public final class LocalStack {
         started.push(sandbox);
         environment.put("TELEGRAM_API_URL", sandbox.apiUrl().toString());
         environment.put("TELEGRAM_BOT_TOKEN", SANDBOX_TOKEN);
+        // run.sh's banner points people at the web chat only when the sandbox stands in for Telegram.
+        environment.put("LOCAL_STACK_WEB_CHAT", sandbox.apiUrl() + "/");
         log.info("Telegram sandbox: Bot API on {}, web chat on {}/", sandbox.apiUrl(), sandbox.apiUrl());
     }
 
