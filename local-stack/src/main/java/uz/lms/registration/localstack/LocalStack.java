@@ -1,12 +1,10 @@
 package uz.lms.registration.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import sun.misc.Signal;
-import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.WebChat;
@@ -21,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * Starts, in one process, what the services need on a developer's machine: a real Kafka broker (KRaft),
@@ -33,7 +30,6 @@ import java.util.stream.Stream;
 public final class LocalStack {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
-    private static final int PARTITIONS = 3;
     /** Not a secret: the sandbox listens on the loopback address only and holds nobody's data. */
     private static final String SANDBOX_TOKEN = "7000000001:local-sandbox";
 
@@ -85,23 +81,18 @@ public final class LocalStack {
     }
 
     private void startKafka() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        // No topics here: each service creates the topics it owns, with its own partition count and retention,
+        // and the broker creates none itself, so that no client that merely reads or writes a topic first
+        // (the bot's listener on verification.codes, say) creates it without them.
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         // The KRaft broker ignores kafkaPorts() and binds its own listeners to random ports: clients get a
         // third listener, LOCAL, on the fixed port. A client that bootstraps on it is answered with it.
         broker.brokerProperty("listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,LOCAL:PLAINTEXT");
         broker.brokerProperty("listeners",
                 "EXTERNAL://localhost:0,CONTROLLER://localhost:0,LOCAL://localhost:" + settings.kafkaPort());
-        broker.brokerProperty("auto.create.topics.enable", "true");
-        broker.brokerProperty("num.partitions", String.valueOf(PARTITIONS));
+        broker.brokerProperty("auto.create.topics.enable", "false");
         broker.afterPropertiesSet();
         started.push(broker::destroy);
-        // Created up front, as an operator would: the first requests after a start then do not wait for
-        // topics to be auto-created and consumer groups to rebalance onto them.
-        broker.addTopics(Stream.of(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS,
-                        Topics.VERIFICATION_CODES, Topics.USER_EVENTS, Topics.CODE_DELIVERIES)
-                .flatMap(topic -> Stream.of(topic, Topics.deadLetter(topic)))
-                .map(topic -> new NewTopic(topic, PARTITIONS, (short) 1))
-                .toArray(NewTopic[]::new));
         String bootstrapServers = "localhost:" + settings.kafkaPort();
         environment.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         log.info("Kafka (embedded, KRaft) on {}", bootstrapServers);

@@ -1,27 +1,22 @@
 package uz.lms.registration.telegram;
 
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaOperations;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.util.backoff.ExponentialBackOff;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.kafka.DeadLetters;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** The topics this service owns, and what happens to a record it cannot process. */
+/**
+ * The topics this service owns (its own, what it alone publishes, and the dead-letter topics of what it
+ * consumes), and what happens to a record it cannot process.
+ */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
@@ -44,19 +39,9 @@ class KafkaConfiguration {
                 TopicBuilder.name(Topics.CODE_DELIVERIES).partitions(partitions).build());
     }
 
-    /**
-     * Unreadable records fail to deserialize and go straight to {@code <topic>-dlt} as the bytes they
-     * came as; anything else is retried a few times first. Either way the consumer moves on.
-     */
     @Bean
-    CommonErrorHandler errorHandler(KafkaTemplate<Object, Object> template, ProducerFactory<Object, Object> producers) {
-        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-        templates.put(byte[].class, new KafkaTemplate<>(producers,
-                Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
-        templates.put(Object.class, template);
-        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
-        backOff.setMaxAttempts(4);
-        return new DefaultErrorHandler(new DeadLetterPublishingRecoverer(templates), backOff);
+    CommonErrorHandler errorHandler(ProducerFactory<?, ?> producers) {
+        return DeadLetters.errorHandler(producers);
     }
 
     private static NewTopic shortLived(String name, int partitions) {

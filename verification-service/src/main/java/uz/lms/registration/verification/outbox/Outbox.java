@@ -1,34 +1,32 @@
 package uz.lms.registration.verification.outbox;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.util.Assert;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Records to publish, written in the same transaction as the change that causes them. Once that
- * transaction commits they are handed to the {@link OutboxRelay} and published within
- * milliseconds; what fails to publish is retried by {@link OutboxRelay#sweep()}.
+ * transaction commits they are published within milliseconds by the {@link OutboxRelay}; what fails to
+ * publish is retried by its sweep.
  */
 @Component
+@Transactional(propagation = Propagation.MANDATORY)
 public class Outbox {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final PayloadCipher cipher;
-    private final OutboxRelay relay;
+    private final ApplicationEventPublisher events;
 
-    Outbox(JdbcClient jdbc, JsonMapper json, PayloadCipher cipher, OutboxRelay relay) {
+    Outbox(JdbcClient jdbc, JsonMapper json, PayloadCipher cipher, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.json = json;
         this.cipher = cipher;
-        this.relay = relay;
+        this.events = events;
     }
 
     /** Publishes {@code value} as JSON on {@code topic}, keyed by the user, after the current transaction commits. */
@@ -42,33 +40,16 @@ public class Outbox {
     }
 
     private void insert(String topic, Integer partition, long telegramId, byte[] correlationId, byte[] payload) {
-        Assert.state(TransactionSynchronizationManager.isSynchronizationActive(), "the outbox is written inside a transaction");
         long id = jdbc.sql("""
                         INSERT INTO outbox (topic, kafka_partition, record_key, correlation_id, payload)
                         VALUES (?, ?, ?, ?, ?) RETURNING id""")
                 .params(topic, partition, Topics.key(telegramId), correlationId, cipher.seal(payload))
                 .query(Long.class)
                 .single();
-        appendedInThisTransaction().add(id);
+        events.publishEvent(new Appended(id));
     }
 
-    private List<Long> appendedInThisTransaction() {
-        @SuppressWarnings("unchecked")
-        List<Long> ids = (List<Long>) TransactionSynchronizationManager.getResource(this);
-        if (ids != null) {
-            return ids;
-        }
-        List<Long> created = new ArrayList<>();
-        TransactionSynchronizationManager.bindResource(this, created);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResource(Outbox.this);
-                if (status == STATUS_COMMITTED) {
-                    relay.committed(created);
-                }
-            }
-        });
-        return created;
+    /** A row was written to the outbox; the relay hears of it once its transaction has committed. */
+    record Appended(long id) {
     }
 }
