@@ -11,17 +11,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * The OpenAPI document's header, served at {@code /openapi.json} with Swagger UI at {@code /docs}.
- * The document has the {@link ApiEndpoint}s only.
+ * The OpenAPI document's header, served at {@code /openapi.json} with Swagger UI at {@code /docs}
+ * ({@link SwaggerUiPage}). The document has the {@link ApiEndpoint}s only.
  */
 @Configuration(proxyBeanMethods = false)
-@OpenAPIDefinition(info = @Info(title = "LMS registration gateway", version = "0.1.0",
+@OpenAPIDefinition(info = @Info(title = ApiDocumentation.TITLE, version = "0.1.0",
         description = "Registers LMS users whose phone number came through the Telegram bot and verifies the "
                 + "6-digit code the bot delivered. Every error body has a `detail`, as FastAPI's."))
 @SecurityScheme(name = ApiDocumentation.API_KEY, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
         paramName = "X-API-Key", description = "Required only when the gateway runs with `gateway.api-key` set")
 public class ApiDocumentation {
 
+    public static final String TITLE = "LMS registration gateway";
     public static final String API_KEY = "api-key";
 
     public static final String NOT_AUTHENTICATED = "{\"detail\": \"" + FastApi.NOT_AUTHENTICATED + "\"}";
