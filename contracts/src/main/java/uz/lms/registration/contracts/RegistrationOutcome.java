@@ -3,6 +3,7 @@ package uz.lms.registration.contracts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 
 /**
  * What a {@link RegisterUser} command came to: one variant per row of the contract's
@@ -10,18 +11,20 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = RegistrationOutcome.CodeSent.class, name = "code_sent"),
-        @JsonSubTypes.Type(value = AlreadyVerified.class, name = "already_verified"),
-        @JsonSubTypes.Type(value = PhoneNumberTaken.class, name = "phone_number_taken"),
-        @JsonSubTypes.Type(value = RegistrationOutcome.TooManyRequests.class, name = "too_many_requests")})
-public sealed interface RegistrationOutcome
+        @JsonSubTypes.Type(RegistrationOutcome.CodeSent.class),
+        @JsonSubTypes.Type(AlreadyVerified.class),
+        @JsonSubTypes.Type(PhoneNumberTaken.class),
+        @JsonSubTypes.Type(RegistrationOutcome.TooManyRequests.class)})
+public sealed interface RegistrationOutcome extends Outcome
         permits RegistrationOutcome.CodeSent, AlreadyVerified, PhoneNumberTaken, RegistrationOutcome.TooManyRequests {
 
     /** A new code was issued and is on its way through Telegram. */
+    @JsonTypeName("code_sent")
     record CodeSent(@JsonProperty("expires_in") long expiresIn) implements RegistrationOutcome {
     }
 
     /** Resend cooldown or send quota: try again after {@code retry_after} seconds. */
+    @JsonTypeName("too_many_requests")
     record TooManyRequests(@JsonProperty("retry_after") long retryAfter) implements RegistrationOutcome {
     }
 }

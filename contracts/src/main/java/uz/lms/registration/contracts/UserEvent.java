@@ -49,8 +49,8 @@ public sealed interface UserEvent {
     /**
      * A verification attempt failed.
      *
-     * @param reason the outcome's type id: {@code invalid_or_expired_code}, {@code attempts_exhausted},
-     *               {@code already_verified} or {@code phone_number_taken}
+     * @param reason the outcome's {@link Outcome#type() type id}: {@code invalid_or_expired_code},
+     *               {@code attempts_exhausted}, {@code already_verified} or {@code phone_number_taken}
      */
     record VerificationFailed(
             @JsonProperty("event_id") UUID eventId,

@@ -2,6 +2,7 @@ package uz.lms.registration.contracts;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
 
 /**
  * What a {@link VerifyCode} command came to: one variant per row of the contract's
@@ -9,24 +10,27 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = VerificationOutcome.Verified.class, name = "verified"),
-        @JsonSubTypes.Type(value = VerificationOutcome.InvalidOrExpiredCode.class, name = "invalid_or_expired_code"),
-        @JsonSubTypes.Type(value = AlreadyVerified.class, name = "already_verified"),
-        @JsonSubTypes.Type(value = VerificationOutcome.AttemptsExhausted.class, name = "attempts_exhausted"),
-        @JsonSubTypes.Type(value = PhoneNumberTaken.class, name = "phone_number_taken")})
-public sealed interface VerificationOutcome permits VerificationOutcome.Verified,
+        @JsonSubTypes.Type(VerificationOutcome.Verified.class),
+        @JsonSubTypes.Type(VerificationOutcome.InvalidOrExpiredCode.class),
+        @JsonSubTypes.Type(AlreadyVerified.class),
+        @JsonSubTypes.Type(VerificationOutcome.AttemptsExhausted.class),
+        @JsonSubTypes.Type(PhoneNumberTaken.class)})
+public sealed interface VerificationOutcome extends Outcome permits VerificationOutcome.Verified,
         VerificationOutcome.InvalidOrExpiredCode, AlreadyVerified, VerificationOutcome.AttemptsExhausted,
         PhoneNumberTaken {
 
     /** Right code, in time, first use: the user is verified now. */
+    @JsonTypeName("verified")
     record Verified() implements VerificationOutcome {
     }
 
     /** Wrong, expired, replaced or used code, or an unknown user: callers cannot tell which. */
+    @JsonTypeName("invalid_or_expired_code")
     record InvalidOrExpiredCode() implements VerificationOutcome {
     }
 
     /** The current code took {@code verification.max-attempts} wrong guesses and is burned. */
+    @JsonTypeName("attempts_exhausted")
     record AttemptsExhausted() implements VerificationOutcome {
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,28 @@ class WireFormatTests {
 
         assertThat(json.readValue(written, VerificationReply.class).outcome()).isEqualTo(new AlreadyVerified());
         assertThat(written).contains("{\"type\":\"already_verified\"}");
+    }
+
+    @Test
+    void anOutcomeIsNamedByItsTypeIdOnTheWire() {
+        List<RegistrationOutcome> registrations = List.of(new RegistrationOutcome.CodeSent(60), new AlreadyVerified(),
+                new PhoneNumberTaken(), new RegistrationOutcome.TooManyRequests(12));
+        List<VerificationOutcome> verifications = List.of(new VerificationOutcome.Verified(),
+                new VerificationOutcome.InvalidOrExpiredCode(), new AlreadyVerified(),
+                new VerificationOutcome.AttemptsExhausted(), new PhoneNumberTaken());
+
+        assertThat(registrations).extracting(Outcome::type)
+                .containsExactly("code_sent", "already_verified", "phone_number_taken", "too_many_requests");
+        assertThat(verifications).extracting(Outcome::type).containsExactly("verified", "invalid_or_expired_code",
+                "already_verified", "attempts_exhausted", "phone_number_taken");
+        for (RegistrationOutcome outcome : registrations) {
+            assertThat(json.writerFor(RegistrationOutcome.class).writeValueAsString(outcome))
+                    .startsWith("{\"type\":\"" + outcome.type() + "\"");
+        }
+        for (VerificationOutcome outcome : verifications) {
+            assertThat(json.writerFor(VerificationOutcome.class).writeValueAsString(outcome))
+                    .isEqualTo("{\"type\":\"" + outcome.type() + "\"}");
+        }
     }
 
     @Test

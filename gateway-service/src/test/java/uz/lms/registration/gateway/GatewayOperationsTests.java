@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -130,12 +131,18 @@ class GatewayOperationsTests {
     }
 
     @Test
-    void swaggerUiIsServedAtDocs() {
-        Response docs = gateway.get("/docs");
+    void docsIsTheSwaggerUiPageItselfNotARedirect() {
+        Response docs = gateway.send(gateway.request("/docs").header("Accept", "application/json").GET());
 
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.contentType()).startsWith("text/html");
-        assertThat(docs.body()).containsIgnoringCase("swagger");
+        List<String> assets = Pattern.compile("(?:href|src)=\"([^\"]+)\"").matcher(docs.body()).results()
+                .map(asset -> asset.group(1)).toList();
+        assertThat(assets).contains("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-initializer.js");
+        for (String asset : assets) {
+            assertThat(gateway.get("/" + asset).status()).as(asset).isEqualTo(200);
+        }
+        assertThat(gateway.get("/swagger-ui/swagger-initializer.js").body()).contains("/openapi.json");
     }
 
     @Test

@@ -22,9 +22,9 @@ class LogTests extends VerificationServiceTest {
 
         assertThat(output.getAll())
                 .contains("code issued telegram_id=" + telegramId)
-                .contains("register telegram_id=" + telegramId + " outcome=CodeSent")
-                .contains("verify telegram_id=" + telegramId + " outcome=InvalidOrExpiredCode")
-                .contains("verify telegram_id=" + telegramId + " outcome=Verified")
+                .contains("register telegram_id=" + telegramId + " outcome=code_sent")
+                .contains("verify telegram_id=" + telegramId + " outcome=invalid_or_expired_code")
+                .contains("verify telegram_id=" + telegramId + " outcome=verified")
                 .doesNotContain(code)
                 .doesNotContain(hash);
     }

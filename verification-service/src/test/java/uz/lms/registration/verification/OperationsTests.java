@@ -40,7 +40,7 @@ class OperationsTests {
 
         assertThat(metrics)
                 .contains("verification_codes_issued_total")
-                .containsPattern("verification_commands_seconds_count\\{command=\"register\",outcome=\"CodeSent\"")
+                .containsPattern("verification_commands_seconds_count\\{command=\"register\",outcome=\"code_sent\"")
                 .contains("verification_commands_seconds_bucket");
     }
 

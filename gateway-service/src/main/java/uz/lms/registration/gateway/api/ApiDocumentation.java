@@ -5,21 +5,28 @@ import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import org.springdoc.core.filters.GlobalOpenApiMethodFilter;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
-/** The OpenAPI document's header, served at {@code /openapi.json} with Swagger UI at {@code /docs}. */
+/**
+ * The OpenAPI document's header, served at {@code /openapi.json} with Swagger UI at {@code /docs}
+ * ({@link SwaggerUiPage}). The document has the {@link ApiEndpoint}s only.
+ */
 @Configuration(proxyBeanMethods = false)
-@OpenAPIDefinition(info = @Info(title = "LMS registration gateway", version = "0.1.0",
+@OpenAPIDefinition(info = @Info(title = ApiDocumentation.TITLE, version = "0.1.0",
         description = "Registers LMS users whose phone number came through the Telegram bot and verifies the "
                 + "6-digit code the bot delivered. Every error body has a `detail`, as FastAPI's."))
 @SecurityScheme(name = ApiDocumentation.API_KEY, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
         paramName = "X-API-Key", description = "Required only when the gateway runs with `gateway.api-key` set")
 public class ApiDocumentation {
 
+    public static final String TITLE = "LMS registration gateway";
     public static final String API_KEY = "api-key";
 
-    public static final String NOT_AUTHENTICATED = "{\"detail\": \"Not authenticated\"}";
-    public static final String UNAVAILABLE = "{\"detail\": \"Service temporarily unavailable\"}";
+    public static final String NOT_AUTHENTICATED = "{\"detail\": \"" + FastApi.NOT_AUTHENTICATED + "\"}";
+    public static final String UNAVAILABLE = "{\"detail\": \"" + FastApi.UNAVAILABLE + "\"}";
     public static final String INVALID = "{\"detail\": [{\"type\": \"missing\", \"loc\": [\"body\", \"telegram_id\"], "
             + "\"msg\": \"Field required\", \"input\": {\"phone_number\": \"+998901234567\"}}]}";
     public static final String INVALID_DESCRIPTION = "FastAPI's validation shape: malformed JSON (`json_invalid`), "
@@ -27,8 +34,13 @@ public class ApiDocumentation {
             + "(`missing`), a wrong type (`int_type`, `string_type`: no coercion), an out-of-range `telegram_id` "
             + "(`greater_than_equal`, `less_than_equal`), an unknown field (`extra_forbidden`) or an invalid value. "
             + "`input` echoes `telegram_id` and `phone_number` only; anything else shows as `[redacted]`.";
-    public static final String TOO_LARGE = "{\"detail\": \"Request body too large\"}";
+    public static final String TOO_LARGE = "{\"detail\": \"" + FastApi.TOO_LARGE + "\"}";
     public static final String TOO_LARGE_DESCRIPTION = "The body is over 64 KiB (a valid one is under 200 bytes)";
     public static final String UNAVAILABLE_DESCRIPTION =
             "verification-service did not answer within `gateway.reply-timeout`";
+
+    @Bean
+    GlobalOpenApiMethodFilter apiEndpointsOnly() {
+        return method -> AnnotatedElementUtils.hasAnnotation(method, ApiEndpoint.class);
+    }
 }

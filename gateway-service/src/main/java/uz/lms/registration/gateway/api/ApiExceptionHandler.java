@@ -17,8 +17,8 @@ import tools.jackson.core.TokenStreamLocation;
 import java.util.List;
 
 /**
- * Turns every failure into a FastAPI-shaped body: 422 for anything wrong with a request body, the
- * framework's own 4xx (404, 405, ...) with {@code detail} set to the status phrase, and 503 for
+ * Turns every failure into a FastAPI-shaped body ({@link FastApi}): 422 for anything wrong with a request
+ * body, the framework's own 4xx (404, 405, ...) with {@code detail} set to the status phrase, and 503 for
  * everything unexpected, so that no input produces any other 5xx.
  */
 @RestControllerAdvice
@@ -41,7 +41,7 @@ class ApiExceptionHandler {
     ResponseEntity<?> unreadable(HttpMessageNotReadableException exception, HttpServletRequest request) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof BodySizeLimit.TooLarge) {
-                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(new Detail("Request body too large"));
+                return FastApi.detail(HttpStatus.CONTENT_TOO_LARGE, FastApi.TOO_LARGE);
             }
         }
         return unprocessable(List.of(ValidationError.jsonInvalid(position(exception))), request);
@@ -55,7 +55,7 @@ class ApiExceptionHandler {
 
     /**
      * The client of an actuator endpoint accepts nothing it serves, so not even a {@code detail} can be sent.
-     * The API's own endpoints never get here: they answer JSON whatever is accepted ({@link JsonWhateverAccepted}).
+     * The API's own endpoints never get here: they answer JSON whatever is accepted ({@link FastApi}).
      */
     @ExceptionHandler
     ResponseEntity<Void> notAcceptable(HttpMediaTypeNotAcceptableException exception) {
@@ -66,22 +66,15 @@ class ApiExceptionHandler {
     @ExceptionHandler
     ResponseEntity<Detail> other(Exception exception) {
         if (exception instanceof ErrorResponse error && error.getStatusCode().is4xxClientError()) {
-            HttpStatus known = HttpStatus.resolve(error.getStatusCode().value());
-            return ResponseEntity.status(error.getStatusCode())
-                    .headers(error.getHeaders())
-                    .body(new Detail(known != null ? known.getReasonPhrase() : "Client error"));
+            return FastApi.status(error.getStatusCode(), error.getHeaders());
         }
-        return unavailable(exception);
-    }
-
-    private ResponseEntity<Detail> unavailable(Exception exception) {
         log.error("request failed unexpectedly, answering 503", exception);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Detail.UNAVAILABLE);
+        return FastApi.unavailable();
     }
 
     private ResponseEntity<ValidationFailure> unprocessable(List<ValidationError> errors, HttpServletRequest request) {
         outcomes.record(request, "invalid_request");
-        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).body(new ValidationFailure(errors));
+        return FastApi.invalid(errors);
     }
 
     private static long position(HttpMessageNotReadableException exception) {

@@ -4,24 +4,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import uz.lms.registration.gateway.GatewayProperties;
-import uz.lms.registration.gateway.GatewayServiceApplication;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * When {@code gateway.api-key} is set, the gateway's own endpoints require it in {@code X-API-Key}.
+ * When {@code gateway.api-key} is set, every {@link ApiEndpoint} requires it in {@code X-API-Key}.
  * Checked on the handler Spring MVC picked, not on the raw path (which {@code /register;x} or
  * {@code /regist%65r} would dodge), and before the body is read, as FastAPI resolves a security
  * dependency first. Docs, actuator and error pages stay open.
@@ -30,8 +27,6 @@ import java.security.MessageDigest;
 class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
 
     static final String HEADER = "X-API-Key";
-    private static final byte[] NOT_AUTHENTICATED = "{\"detail\":\"Not authenticated\"}".getBytes(StandardCharsets.UTF_8);
-    private static final String OWN_PACKAGE = GatewayServiceApplication.class.getPackageName() + ".";
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyCheck.class);
 
@@ -56,8 +51,7 @@ class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
-        if (!(handler instanceof HandlerMethod method) || !method.getBeanType().getName().startsWith(OWN_PACKAGE)
-                || ErrorController.class.isAssignableFrom(method.getBeanType())) {
+        if (!(handler instanceof HandlerMethod method) || !method.hasMethodAnnotation(ApiEndpoint.class)) {
             return true;
         }
         String presented = request.getHeader(HEADER);
@@ -65,12 +59,9 @@ class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
         if (presented != null && MessageDigest.isEqual(apiKey, presented.getBytes(StandardCharsets.UTF_8))) {
             return true;
         }
-        outcomes.record(request, "unauthorized");
-        response.setStatus(HttpStatus.UNAUTHORIZED.value());
+        outcomes.record(handler, "unauthorized");
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "APIKey");
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(NOT_AUTHENTICATED.length);
-        response.getOutputStream().write(NOT_AUTHENTICATED);
+        FastApi.write(response, HttpStatus.UNAUTHORIZED, FastApi.NOT_AUTHENTICATED);
         return false;
     }
 }

@@ -10,12 +10,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Caps request bodies at {@value #MAX_BYTES} bytes (a valid one is under 200), so that no body can
@@ -28,23 +26,15 @@ import java.nio.charset.StandardCharsets;
 class BodySizeLimit extends OncePerRequestFilter {
 
     static final int MAX_BYTES = 64 * 1024;
-    static final byte[] TOO_LARGE = "{\"detail\":\"Request body too large\"}".getBytes(StandardCharsets.UTF_8);
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > MAX_BYTES) {
-            reject(response);
+            FastApi.write(response, HttpStatus.CONTENT_TOO_LARGE, FastApi.TOO_LARGE);
             return;
         }
         chain.doFilter(new Limited(request), response);
-    }
-
-    static void reject(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(TOO_LARGE.length);
-        response.getOutputStream().write(TOO_LARGE);
     }
 
     /** Thrown from the body stream past the limit; {@link ApiExceptionHandler} answers 413. */

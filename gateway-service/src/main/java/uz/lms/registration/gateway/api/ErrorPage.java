@@ -5,8 +5,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,20 +28,14 @@ class ErrorPage implements ErrorController {
     ResponseEntity<Detail> error(HttpServletRequest request) {
         Integer status = (Integer) request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         if (status == null) {
-            return answer(HttpStatus.NOT_FOUND.value(), new Detail(HttpStatus.NOT_FOUND.getReasonPhrase()));
+            return FastApi.status(HttpStatus.NOT_FOUND, HttpHeaders.EMPTY);
         }
         if (status < 400 || status > 499) {
             log.error("the container failed {} {} with {}, answering 503", request.getMethod(),
                     request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), status,
                     request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
-            return answer(HttpStatus.SERVICE_UNAVAILABLE.value(), Detail.UNAVAILABLE);
+            return FastApi.unavailable();
         }
-        HttpStatus known = HttpStatus.resolve(status);
-        return answer(status, new Detail(known != null ? known.getReasonPhrase() : "Client error"));
-    }
-
-    /** JSON whatever the request's {@code Accept}: a content type set here is not negotiated. */
-    private static ResponseEntity<Detail> answer(int status, Detail detail) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(detail);
+        return FastApi.status(HttpStatusCode.valueOf(status), HttpHeaders.EMPTY);
     }
 }

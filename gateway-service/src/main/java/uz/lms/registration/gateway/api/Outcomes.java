@@ -3,42 +3,86 @@ package uz.lms.registration.gateway.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
+import uz.lms.registration.contracts.Outcome;
+import uz.lms.registration.gateway.GatewayProperties;
+import uz.lms.registration.gateway.messaging.Requester;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
- * Counts what each API request came to ({@code gateway.outcomes{endpoint, outcome}}), next to the
- * latency histogram of {@code http.server.requests}.
+ * What each request to an {@link ApiEndpoint} came to, counted under the endpoint's name in
+ * {@code gateway.outcomes{endpoint, outcome}}, next to the latency histogram of {@code http.server.requests}:
+ * a reply under its outcome's wire name ({@code code_sent}, {@code verified}, ...), logged too, and a request
+ * that got none under {@code invalid_request}, {@code unauthorized} or {@code unavailable}.
  */
 @Component
 public class Outcomes {
 
-    private final MeterRegistry registry;
+    private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
-    Outcomes(MeterRegistry registry) {
+    private final MeterRegistry registry;
+    private final Duration replyTimeout;
+
+    Outcomes(MeterRegistry registry, GatewayProperties properties) {
         this.registry = registry;
+        this.replyTimeout = properties.replyTimeout();
     }
 
     /**
-     * @param endpoint {@code register} or {@code verify}
-     * @param outcome  a reply's type id ({@code code_sent}, {@code verified}, ...), or {@code invalid_request},
-     *                 {@code unauthorized}, {@code unavailable}
+     * Answers the request this thread serves with the outcome verification-service replied, as the endpoint's
+     * table says, or 503 when no usable reply came in time.
      */
-    public void record(String endpoint, String outcome) {
+    public <O extends Outcome> CompletableFuture<ResponseEntity<?>> answer(long telegramId, CompletableFuture<O> reply,
+            Function<O, ResponseEntity<?>> table) {
+        String endpoint = endpoint(RequestContextHolder.currentRequestAttributes()
+                .getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
+        return reply.handle((outcome, failure) -> {
+            if (failure != null) {
+                count(endpoint, "unavailable");
+                log.warn("{} telegram_id={} outcome=unavailable: no usable reply within {} ({})", endpoint, telegramId,
+                        replyTimeout, Requester.reason(failure));
+                return FastApi.unavailable();
+            }
+            count(endpoint, outcome.type());
+            log.info("{} telegram_id={} outcome={}", endpoint, telegramId, outcome.type());
+            return table.apply(outcome);
+        });
+    }
+
+    /** Counts a request that ended before it reached its handler, if that is an {@link ApiEndpoint}. */
+    void record(HttpServletRequest request, String outcome) {
+        record(request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE), outcome);
+    }
+
+    void record(Object handler, String outcome) {
+        String endpoint = endpoint(handler);
+        if (endpoint != null) {
+            count(endpoint, outcome);
+        }
+    }
+
+    /** The name of the {@link ApiEndpoint} a handler is, or null for docs, actuator and error pages. */
+    static String endpoint(Object handler) {
+        return handler instanceof HandlerMethod method
+                && method.getMethodAnnotation(ApiEndpoint.class) instanceof ApiEndpoint endpoint ? endpoint.value() : null;
+    }
+
+    private void count(String endpoint, String outcome) {
         Counter.builder("gateway.outcomes")
                 .description("API requests by endpoint and outcome")
                 .tag("endpoint", endpoint)
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();
-    }
-
-    /** Records the outcome of a request to {@code /register} or {@code /verify}; other requests are not counted. */
-    void record(HttpServletRequest request, String outcome) {
-        // The pattern Spring MVC matched, not the raw path, which may be encoded or carry ;parameters.
-        if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern
-                && (pattern.equals("/register") || pattern.equals("/verify"))) {
-            record(pattern.substring(1), outcome);
-        }
     }
 }

@@ -26,7 +26,7 @@ class ProtocolErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWeb
                 ((StandardHost) context.getParent()).setErrorReportValveClass(JsonErrorReport.class.getName()));
     }
 
-    /** Tomcat's error report, written as FastAPI's {@code {"detail": ...}}. */
+    /** Tomcat's error report, written as FastAPI's {@code {"detail": ...}} ({@link FastApi}). */
     public static class JsonErrorReport extends ErrorReportValve {
 
         @Override
@@ -39,14 +39,12 @@ class ProtocolErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWeb
                 status = HttpStatus.BAD_REQUEST.value();
                 response.setStatus(status);
             }
-            HttpStatus known = HttpStatus.resolve(status);
-            String reason = known != null ? known.getReasonPhrase() : "Client error";
             try {
                 response.setContentType("application/json");
                 response.setCharacterEncoding("UTF-8");
                 Writer writer = response.getReporter();
                 if (writer != null) {
-                    writer.write("{\"detail\":\"" + reason + "\"}");
+                    writer.write(FastApi.json(FastApi.reasonPhrase(status)));
                     response.finishResponse();
                 }
             } catch (IOException | IllegalStateException e) {

@@ -1,6 +1,5 @@
 package uz.lms.registration.gateway.registration;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
@@ -14,12 +13,10 @@ import java.util.regex.Pattern;
 /** The body of {@code POST /register}, validated, with the phone number in E.164. */
 @Schema(name = "RegisterRequest")
 record RegisterRequest(
-        @JsonProperty("telegram_id")
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "int64", minimum = "1",
+        @Schema(name = "telegram_id", requiredMode = Schema.RequiredMode.REQUIRED, format = "int64", minimum = "1",
                 maximum = "9223372036854775807", example = "123456789")
         long telegramId,
-        @JsonProperty("phone_number")
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "+998901234567",
+        @Schema(name = "phone_number", requiredMode = Schema.RequiredMode.REQUIRED, example = "+998901234567",
                 description = "With or without '+', spaces or dashes; without a country code it is read as Uzbek")
         String phoneNumber) {
 

@@ -1,6 +1,5 @@
 package uz.lms.registration.gateway.verification;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.api.JsonBody;
@@ -11,13 +10,11 @@ import java.util.regex.Pattern;
 /** The body of {@code POST /verify}, validated. */
 @Schema(name = "VerifyRequest")
 record VerifyRequest(
-        @JsonProperty("telegram_id")
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "int64", minimum = "1",
+        @Schema(name = "telegram_id", requiredMode = Schema.RequiredMode.REQUIRED, format = "int64", minimum = "1",
                 maximum = "9223372036854775807", example = "123456789")
         long telegramId,
-        @JsonProperty("verification_code")
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = CODE_PATTERN, example = "348291",
-                description = "The 6 digits the Telegram bot sent, as a JSON string")
+        @Schema(name = "verification_code", requiredMode = Schema.RequiredMode.REQUIRED, pattern = CODE_PATTERN,
+                example = "348291", description = "The 6 digits the Telegram bot sent, as a JSON string")
         String verificationCode) {
 
     static final String CODE_PATTERN = "^[0-9]{6}$";

@@ -23,7 +23,6 @@ import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.Outcomes;
 import uz.lms.registration.gateway.messaging.Requester;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +51,6 @@ class RegistrationControllerTests {
 
     @BeforeEach
     void verificationServiceSendsACode() {
-        given(registrations.timeout()).willReturn(Duration.ofSeconds(5));
         answer(new RegistrationOutcome.CodeSent(60));
     }
 

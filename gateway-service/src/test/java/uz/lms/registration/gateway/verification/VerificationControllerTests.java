@@ -23,7 +23,6 @@ import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.api.Outcomes;
 import uz.lms.registration.gateway.messaging.Requester;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +50,6 @@ class VerificationControllerTests {
 
     @BeforeEach
     void verificationServiceAcceptsTheCode() {
-        given(verifications.timeout()).willReturn(Duration.ofSeconds(5));
         answer(new VerificationOutcome.Verified());
     }
 

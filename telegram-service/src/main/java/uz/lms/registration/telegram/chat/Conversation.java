@@ -95,7 +95,7 @@ class Conversation {
             reply(update, texts.get("unavailable", language), null);
             return;
         }
-        log.info("registration telegram_id={} outcome={}", update.userId(), outcome.get().getClass().getSimpleName());
+        log.info("registration telegram_id={} outcome={}", update.userId(), outcome.get().type());
         String answer = switch (outcome.get()) {
             case RegistrationOutcome.CodeSent sent -> texts.get("code.sent", language, sent.expiresIn());
             case AlreadyVerified already -> texts.get("already.verified", language);
@@ -114,7 +114,7 @@ class Conversation {
             reply(update, texts.get("unavailable", language), null);
             return;
         }
-        log.info("verification telegram_id={} outcome={}", update.userId(), outcome.get().getClass().getSimpleName());
+        log.info("verification telegram_id={} outcome={}", update.userId(), outcome.get().type());
         String answer = switch (outcome.get()) {
             case VerificationOutcome.Verified verified -> texts.get("verified", language);
             case VerificationOutcome.InvalidOrExpiredCode invalid -> texts.get("code.invalid", language);

@@ -51,7 +51,7 @@ class CommandListener {
         String outcome = commands.execute(command.eventId(), command.telegramId(), ReplyAddress.of(record.headers()),
                         () -> new RegistrationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
                                 registrations.register(command)))
-                .map(reply -> reply.outcome().getClass().getSimpleName())
+                .map(reply -> reply.outcome().type())
                 .orElse(REDELIVERED);
         done(sample, "register", command.telegramId(), outcome);
     }
@@ -64,7 +64,7 @@ class CommandListener {
         String outcome = commands.execute(command.eventId(), command.telegramId(), ReplyAddress.of(record.headers()),
                         () -> new VerificationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
                                 verifications.verify(command)))
-                .map(reply -> reply.outcome().getClass().getSimpleName())
+                .map(reply -> reply.outcome().type())
                 .orElse(REDELIVERED);
         done(sample, "verify", command.telegramId(), outcome);
     }

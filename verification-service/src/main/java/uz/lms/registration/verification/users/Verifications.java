@@ -59,7 +59,7 @@ public class Verifications {
                     new UserVerified(UUID.randomUUID(), now, telegramId, found.get().phoneNumber()));
         } else {
             outbox.append(Topics.USER_EVENTS, telegramId,
-                    new VerificationFailed(UUID.randomUUID(), now, telegramId, reason(outcome)));
+                    new VerificationFailed(UUID.randomUUID(), now, telegramId, outcome.type()));
         }
         return outcome;
     }
@@ -101,15 +101,5 @@ public class Verifications {
             return new AttemptsExhausted();
         }
         return new InvalidOrExpiredCode();
-    }
-
-    static String reason(VerificationOutcome outcome) {
-        return switch (outcome) {
-            case Verified ignored -> "verified";
-            case InvalidOrExpiredCode ignored -> "invalid_or_expired_code";
-            case AlreadyVerified ignored -> "already_verified";
-            case AttemptsExhausted ignored -> "attempts_exhausted";
-            case PhoneNumberTaken ignored -> "phone_number_taken";
-        };
     }
 }

@@ -1,0 +1,60 @@
+package uz.lms.registration.gateway.registration;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import tools.jackson.databind.JsonNode;
+import uz.lms.registration.gateway.api.ApiDocumentation;
+import uz.lms.registration.gateway.api.ApiEndpoint;
+import uz.lms.registration.gateway.api.Detail;
+import uz.lms.registration.gateway.api.ValidationFailure;
+
+import java.util.concurrent.CompletableFuture;
+
+/** {@code POST /register}, as clients see it and {@code /openapi.json} documents it. */
+@Tag(name = "registration")
+@SecurityRequirement(name = ApiDocumentation.API_KEY)
+interface RegistrationApi {
+
+    @ApiEndpoint("register")
+    @PostMapping(path = "/register", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
+    @Operation(summary = "Register a user and send a new verification code through Telegram",
+            description = "Creates the user, or refreshes an unverified one, and issues a new 6-digit code. "
+                    + "The code reaches the user only through the Telegram bot, never in this response.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = RegisterRequest.class))))
+    @ApiResponse(responseCode = "200", description = "Code issued; `expires_in` is the code's lifetime in seconds",
+            content = @Content(schema = @Schema(implementation = RegisterResponse.class)))
+    @ApiResponse(responseCode = "409", description = "The user is verified, or another verified user has this number",
+            content = @Content(schema = @Schema(implementation = Detail.class), examples = {
+                    @ExampleObject(name = "already verified", value = "{\"detail\": \"User is already verified\"}"),
+                    @ExampleObject(name = "number taken", value = "{\"detail\": \"Phone number is already registered\"}")}))
+    @ApiResponse(responseCode = "429", description = "Resend cooldown or send quota; retry after `Retry-After` seconds",
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds to wait",
+                    schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = Detail.class), examples = @ExampleObject(
+                    value = "{\"detail\": \"Too many requests, try again in 25 seconds\"}")))
+    @ApiResponse(responseCode = "401", description = "`gateway.api-key` is set and `X-API-Key` does not match",
+            content = @Content(schema = @Schema(implementation = Detail.class),
+                    examples = @ExampleObject(value = ApiDocumentation.NOT_AUTHENTICATED)))
+    @ApiResponse(responseCode = "422", description = ApiDocumentation.INVALID_DESCRIPTION,
+            content = @Content(schema = @Schema(implementation = ValidationFailure.class),
+                    examples = @ExampleObject(value = ApiDocumentation.INVALID)))
+    @ApiResponse(responseCode = "413", description = ApiDocumentation.TOO_LARGE_DESCRIPTION,
+            content = @Content(schema = @Schema(implementation = Detail.class),
+                    examples = @ExampleObject(value = ApiDocumentation.TOO_LARGE)))
+    @ApiResponse(responseCode = "503", description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
+            content = @Content(schema = @Schema(implementation = Detail.class),
+                    examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
+    CompletableFuture<ResponseEntity<?>> register(@RequestBody(required = false) JsonNode body);
+}
