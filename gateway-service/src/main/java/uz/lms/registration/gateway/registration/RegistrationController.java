@@ -18,18 +18,17 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
-import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.ApiDocumentation;
 import uz.lms.registration.gateway.api.Detail;
 import uz.lms.registration.gateway.api.Outcomes;
 import uz.lms.registration.gateway.api.ValidationFailure;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Clock;
 import java.util.UUID;
@@ -43,11 +42,11 @@ class RegistrationController {
     private static final Logger log = LoggerFactory.getLogger(RegistrationController.class);
     private static final String LANGUAGE = "uz";
 
-    private final Requester<RegisterUser, RegistrationReply> registrations;
+    private final VerificationClient registrations;
     private final Outcomes outcomes;
     private final Clock clock;
 
-    RegistrationController(Requester<RegisterUser, RegistrationReply> registrations, Outcomes outcomes, Clock clock) {
+    RegistrationController(VerificationClient registrations, Outcomes outcomes, Clock clock) {
         this.registrations = registrations;
         this.outcomes = outcomes;
         this.clock = clock;
@@ -87,9 +86,9 @@ class RegistrationController {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
                 request.phoneNumber(), LANGUAGE);
-        return registrations.request(request.telegramId(), command).handle((reply, failure) -> failure == null
+        return registrations.register(command).handle((reply, failure) -> failure == null
                 ? answer(request.telegramId(), reply.outcome())
-                : unavailable(request.telegramId(), failure));
+                : unavailable(request.telegramId()));
     }
 
     private ResponseEntity<?> answer(long telegramId, RegistrationOutcome outcome) {
@@ -116,10 +115,9 @@ class RegistrationController {
         };
     }
 
-    private ResponseEntity<?> unavailable(long telegramId, Throwable failure) {
+    private ResponseEntity<?> unavailable(long telegramId) {
         outcomes.record("register", "unavailable");
-        log.warn("register telegram_id={} outcome=unavailable: no usable reply within {} ({})", telegramId,
-                registrations.timeout(), Requester.reason(failure));
+        log.warn("register telegram_id={} outcome=unavailable", telegramId);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Detail.UNAVAILABLE);
     }
 

@@ -16,19 +16,18 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
-import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.api.ApiDocumentation;
 import uz.lms.registration.gateway.api.Detail;
 import uz.lms.registration.gateway.api.Outcomes;
 import uz.lms.registration.gateway.api.ValidationFailure;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Clock;
 import java.util.UUID;
@@ -41,11 +40,11 @@ class VerificationController {
 
     private static final Logger log = LoggerFactory.getLogger(VerificationController.class);
 
-    private final Requester<VerifyCode, VerificationReply> verifications;
+    private final VerificationClient verifications;
     private final Outcomes outcomes;
     private final Clock clock;
 
-    VerificationController(Requester<VerifyCode, VerificationReply> verifications, Outcomes outcomes, Clock clock) {
+    VerificationController(VerificationClient verifications, Outcomes outcomes, Clock clock) {
         this.verifications = verifications;
         this.outcomes = outcomes;
         this.clock = clock;
@@ -87,9 +86,9 @@ class VerificationController {
     CompletableFuture<ResponseEntity<?>> verify(@RequestBody(required = false) JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
         var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode());
-        return verifications.request(request.telegramId(), command).handle((reply, failure) -> failure == null
+        return verifications.verify(command).handle((reply, failure) -> failure == null
                 ? answer(request.telegramId(), reply.outcome())
-                : unavailable(request.telegramId(), failure));
+                : unavailable(request.telegramId()));
     }
 
     private ResponseEntity<?> answer(long telegramId, VerificationOutcome outcome) {
@@ -119,10 +118,9 @@ class VerificationController {
         };
     }
 
-    private ResponseEntity<?> unavailable(long telegramId, Throwable failure) {
+    private ResponseEntity<?> unavailable(long telegramId) {
         outcomes.record("verify", "unavailable");
-        log.warn("verify telegram_id={} outcome=unavailable: no usable reply within {} ({})", telegramId,
-                verifications.timeout(), Requester.reason(failure));
+        log.warn("verify telegram_id={} outcome=unavailable", telegramId);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Detail.UNAVAILABLE);
     }
 
