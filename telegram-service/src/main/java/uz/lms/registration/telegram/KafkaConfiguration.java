@@ -33,8 +33,6 @@ class KafkaConfiguration {
                 shortLived(TelegramTopics.POLLER, 1),
                 shortLived(TelegramTopics.UPDATES, partitions),
                 shortLived(Topics.deadLetter(TelegramTopics.UPDATES), partitions),
-                shortLived(TelegramTopics.REGISTRATION_REPLIES, partitions),
-                shortLived(TelegramTopics.VERIFICATION_REPLIES, partitions),
                 shortLived(Topics.deadLetter(Topics.VERIFICATION_CODES), partitions),
                 TopicBuilder.name(Topics.CODE_DELIVERIES).partitions(partitions).build());
     }

@@ -12,12 +12,6 @@ public final class TelegramTopics {
      */
     public static final String POLLER = "telegram.poller";
 
-    /** Replies of verification-service to this service's register commands. */
-    public static final String REGISTRATION_REPLIES = "telegram.registration.replies";
-
-    /** Replies of verification-service to this service's verify commands. */
-    public static final String VERIFICATION_REPLIES = "telegram.verification.replies";
-
     private TelegramTopics() {
     }
 }

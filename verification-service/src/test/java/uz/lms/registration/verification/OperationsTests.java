@@ -32,7 +32,7 @@ class OperationsTests {
 
     @Test
     void prometheusShowsCommandsByOutcomeAndCodesIssued() throws Exception {
-        try (CommandClient client = new CommandClient()) {
+        try (TestClient client = new TestClient()) {
             client.register(VerificationServiceTest.newTelegramId(), VerificationServiceTest.newPhoneNumber());
         }
 

@@ -39,13 +39,13 @@ public abstract class VerificationServiceTest {
     @Autowired
     protected JdbcClient jdbc;
 
-    protected CommandClient client;
+    protected TestClient client;
     protected TopicRecorder codes;
     protected TopicRecorder userEvents;
 
     @BeforeEach
-    void connect() throws InterruptedException {
-        client = new CommandClient();
+    void connect() {
+        client = new TestClient();
         codes = TopicRecorder.start(Topics.VERIFICATION_CODES);
         userEvents = TopicRecorder.start(Topics.USER_EVENTS);
     }

@@ -12,10 +12,7 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 import uz.lms.registration.contracts.Outcome;
-import uz.lms.registration.gateway.GatewayProperties;
-import uz.lms.registration.gateway.messaging.Requester;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -31,11 +28,9 @@ public class Outcomes {
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
     private final MeterRegistry registry;
-    private final Duration replyTimeout;
 
-    Outcomes(MeterRegistry registry, GatewayProperties properties) {
+    Outcomes(MeterRegistry registry) {
         this.registry = registry;
-        this.replyTimeout = properties.replyTimeout();
     }
 
     /**
@@ -49,8 +44,8 @@ public class Outcomes {
         return reply.handle((outcome, failure) -> {
             if (failure != null) {
                 count(endpoint, "unavailable");
-                log.warn("{} telegram_id={} outcome=unavailable: no usable reply within {} ({})", endpoint, telegramId,
-                        replyTimeout, Requester.reason(failure));
+                // The client has logged why: the command and the failure's type.
+                log.warn("{} telegram_id={} outcome=unavailable", endpoint, telegramId);
                 return FastApi.unavailable();
             }
             count(endpoint, outcome.type());

@@ -6,11 +6,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.stereotype.Component;
+import uz.lms.registration.client.VerificationClient;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,20 +22,19 @@ class KafkaHealthIndicator extends AbstractHealthIndicator implements Disposable
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final Admin admin;
-    private final List<ReplyingKafkaTemplate<?, ?, ?>> templates;
+    private final VerificationClient verificationClient;
 
-    KafkaHealthIndicator(KafkaAdmin kafkaAdmin, List<ReplyingKafkaTemplate<?, ?, ?>> templates) {
+    KafkaHealthIndicator(KafkaAdmin kafkaAdmin, VerificationClient verificationClient) {
         super("Kafka health check failed");
         this.admin = Admin.create(kafkaAdmin.getConfigurationProperties());
-        this.templates = templates;
+        this.verificationClient = verificationClient;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         String clusterId = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
                 .clusterId().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-        boolean assigned = templates.stream().map(ReplyingKafkaTemplate::getAssignedReplyTopicPartitions)
-                .allMatch(partitions -> partitions != null && !partitions.isEmpty());
+        boolean assigned = verificationClient.replyPartitionsAssigned();
         (assigned ? builder.up() : builder.down())
                 .withDetail("cluster_id", clusterId)
                 .withDetail("reply_partitions_assigned", assigned);

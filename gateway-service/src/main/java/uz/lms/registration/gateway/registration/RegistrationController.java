@@ -4,6 +4,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
@@ -13,7 +14,6 @@ import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.FastApi;
 import uz.lms.registration.gateway.api.Outcomes;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Clock;
 import java.util.UUID;
@@ -24,11 +24,11 @@ class RegistrationController implements RegistrationApi {
 
     private static final String LANGUAGE = "uz";
 
-    private final Requester<RegisterUser, RegistrationReply> registrations;
+    private final VerificationClient registrations;
     private final Outcomes outcomes;
     private final Clock clock;
 
-    RegistrationController(Requester<RegisterUser, RegistrationReply> registrations, Outcomes outcomes, Clock clock) {
+    RegistrationController(VerificationClient registrations, Outcomes outcomes, Clock clock) {
         this.registrations = registrations;
         this.outcomes = outcomes;
         this.clock = clock;
@@ -40,7 +40,7 @@ class RegistrationController implements RegistrationApi {
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
                 request.phoneNumber(), LANGUAGE);
         return outcomes.answer(request.telegramId(),
-                registrations.request(request.telegramId(), command).thenApply(RegistrationReply::outcome),
+                registrations.register(command).thenApply(RegistrationReply::outcome),
                 RegistrationController::answer);
     }
 

@@ -4,6 +4,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.VerificationOutcome;
@@ -14,7 +15,6 @@ import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.api.FastApi;
 import uz.lms.registration.gateway.api.Outcomes;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Clock;
 import java.util.UUID;
@@ -23,11 +23,11 @@ import java.util.concurrent.CompletableFuture;
 @RestController
 class VerificationController implements VerificationApi {
 
-    private final Requester<VerifyCode, VerificationReply> verifications;
+    private final VerificationClient verifications;
     private final Outcomes outcomes;
     private final Clock clock;
 
-    VerificationController(Requester<VerifyCode, VerificationReply> verifications, Outcomes outcomes, Clock clock) {
+    VerificationController(VerificationClient verifications, Outcomes outcomes, Clock clock) {
         this.verifications = verifications;
         this.outcomes = outcomes;
         this.clock = clock;
@@ -38,7 +38,7 @@ class VerificationController implements VerificationApi {
         VerifyRequest request = VerifyRequest.from(body);
         var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode());
         return outcomes.answer(request.telegramId(),
-                verifications.request(request.telegramId(), command).thenApply(VerificationReply::outcome),
+                verifications.verify(command).thenApply(VerificationReply::outcome),
                 VerificationController::answer);
     }
 

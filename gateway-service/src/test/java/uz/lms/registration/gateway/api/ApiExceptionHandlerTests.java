@@ -13,12 +13,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
-import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
-import uz.lms.registration.contracts.VerificationReply;
-import uz.lms.registration.contracts.VerifyCode;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -45,10 +41,7 @@ class ApiExceptionHandlerTests {
     private MockMvcTester mvc;
 
     @MockitoBean
-    private Requester<RegisterUser, RegistrationReply> registrations;
-
-    @MockitoBean
-    private Requester<VerifyCode, VerificationReply> verifications;
+    private VerificationClient verificationClient;
 
     @ParameterizedTest
     @ValueSource(strings = {"{", "{\"telegram_id\": 1,}", "not json", "{\"telegram_id\": 1} {}", "{'telegram_id': 1}",
@@ -123,7 +116,7 @@ class ApiExceptionHandlerTests {
     @ValueSource(strings = {"text/html", "application/xml", "application/problem+json", "text/plain, */*;q=0",
             "nonsense", "*/*;q=oops"})
     void whateverTheClientAcceptsTheAnswerIsJson(String accept) {
-        given(registrations.request(anyLong(), any())).willReturn(CompletableFuture.completedFuture(
+        given(verificationClient.register(any())).willReturn(CompletableFuture.completedFuture(
                 new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
 
         assertThat(mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).header("Accept", accept)
@@ -136,7 +129,7 @@ class ApiExceptionHandlerTests {
                 .hasStatus(422)
                 .hasContentType(MediaType.APPLICATION_JSON)
                 .bodyJson().extractingPath("$.detail[0].type").isEqualTo("string_pattern_mismatch");
-        verify(verifications, never()).request(anyLong(), any());
+        verify(verificationClient, never()).verify(any());
     }
 
     @Test
@@ -187,7 +180,7 @@ class ApiExceptionHandlerTests {
     }
 
     private void verifyNothingSent() {
-        verify(registrations, never()).request(anyLong(), any());
-        verify(verifications, never()).request(anyLong(), any());
+        verify(verificationClient, never()).register(any());
+        verify(verificationClient, never()).verify(any());
     }
 }

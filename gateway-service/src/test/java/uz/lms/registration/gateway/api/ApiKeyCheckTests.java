@@ -11,12 +11,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
-import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
-import uz.lms.registration.contracts.VerificationReply;
-import uz.lms.registration.contracts.VerifyCode;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -24,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -42,10 +38,7 @@ class ApiKeyCheckTests {
     private MeterRegistry meters;
 
     @MockitoBean
-    private Requester<RegisterUser, RegistrationReply> registrations;
-
-    @MockitoBean
-    private Requester<VerifyCode, VerificationReply> verifications;
+    private VerificationClient verificationClient;
 
     @Test
     void aRequestWithoutTheKeyIsNotAuthenticated() {
@@ -57,8 +50,8 @@ class ApiKeyCheckTests {
         assertThat(mvc.post().uri("/verify").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
                 .hasStatus(401);
-        verify(registrations, never()).request(anyLong(), any());
-        verify(verifications, never()).request(anyLong(), any());
+        verify(verificationClient, never()).register(any());
+        verify(verificationClient, never()).verify(any());
         assertThat(unauthorizedRegistrations()).isEqualTo(unauthorizedBefore + 1);
     }
 
@@ -79,7 +72,7 @@ class ApiKeyCheckTests {
 
     @Test
     void theRightKeyLetsTheRequestThrough() {
-        given(registrations.request(anyLong(), any())).willReturn(CompletableFuture.completedFuture(
+        given(verificationClient.register(any())).willReturn(CompletableFuture.completedFuture(
                 new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
 
         assertThat(mvc.post().uri("/register").header("X-API-Key", "s3cret-key")
@@ -95,7 +88,7 @@ class ApiKeyCheckTests {
                     .content(REGISTER).exchange();
             assertThat(result.getResponse().getStatus()).as(path).isIn(401, 404);
         }
-        verify(registrations, never()).request(anyLong(), any());
+        verify(verificationClient, never()).register(any());
     }
 
     @Test

@@ -15,13 +15,13 @@ import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.Outcomes;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -29,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
@@ -47,7 +47,7 @@ class RegistrationControllerTests {
     private MeterRegistry meters;
 
     @MockitoBean
-    private Requester<RegisterUser, RegistrationReply> registrations;
+    private VerificationClient registrations;
 
     @BeforeEach
     void verificationServiceSendsACode() {
@@ -70,8 +70,7 @@ class RegistrationControllerTests {
         register("{\"telegram_id\": 123456789, \"phone_number\": \"+998 90 123-45-67\"}");
 
         ArgumentCaptor<RegisterUser> sent = ArgumentCaptor.forClass(RegisterUser.class);
-        verify(registrations, org.mockito.Mockito.times(2)).request(org.mockito.ArgumentMatchers.eq(TELEGRAM_ID),
-                sent.capture());
+        verify(registrations, org.mockito.Mockito.times(2)).register(sent.capture());
         assertThat(sent.getAllValues()).allSatisfy(command -> {
             assertThat(command.telegramId()).isEqualTo(TELEGRAM_ID);
             assertThat(command.phoneNumber()).isEqualTo("+998901234567");
@@ -87,7 +86,7 @@ class RegistrationControllerTests {
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"" + phone + "\"}")).hasStatusOk();
 
         ArgumentCaptor<RegisterUser> sent = ArgumentCaptor.forClass(RegisterUser.class);
-        verify(registrations).request(anyLong(), sent.capture());
+        verify(registrations).register(sent.capture());
         assertThat(sent.getValue().phoneNumber()).isEqualTo("+998901234567");
     }
 
@@ -96,7 +95,7 @@ class RegistrationControllerTests {
         register("{\"telegram_id\": 123456789, \"phone_number\": \"+7 912 345-67-89\"}");
 
         ArgumentCaptor<RegisterUser> sent = ArgumentCaptor.forClass(RegisterUser.class);
-        verify(registrations).request(anyLong(), sent.capture());
+        verify(registrations).register(sent.capture());
         assertThat(sent.getValue().phoneNumber()).isEqualTo("+79123456789");
     }
 
@@ -108,7 +107,7 @@ class RegistrationControllerTests {
                 .hasStatus(422)
                 .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"value_error\", \"loc\": [\"body\", \"phone_number\"], "
                         + "\"msg\": \"value is not a valid phone number\", \"input\": \"" + phone + "\"}]}");
-        verify(registrations, never()).request(anyLong(), any());
+        verify(registrations, never()).register(any());
     }
 
     @ParameterizedTest
@@ -127,7 +126,7 @@ class RegistrationControllerTests {
                 .hasStatus(422)
                 .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"int_type\", \"loc\": [\"body\", \"telegram_id\"], "
                         + "\"msg\": \"Input should be a valid integer\", \"input\": " + telegramId + "}]}");
-        verify(registrations, never()).request(anyLong(), any());
+        verify(registrations, never()).register(any());
     }
 
     @ParameterizedTest
@@ -154,7 +153,8 @@ class RegistrationControllerTests {
     void theLargestTelegramIdIsAccepted() {
         assertThat(register("{\"telegram_id\": 9223372036854775807, \"phone_number\": \"+998901234567\"}"))
                 .hasStatusOk();
-        verify(registrations).request(org.mockito.ArgumentMatchers.eq(Long.MAX_VALUE), any());
+        verify(registrations).register(
+                org.mockito.ArgumentMatchers.argThat(command -> command.telegramId() == Long.MAX_VALUE));
     }
 
     @Test
@@ -213,8 +213,8 @@ class RegistrationControllerTests {
     @Test
     void noReplyInTimeIsServiceUnavailable() {
         double before = outcomes("unavailable");
-        given(registrations.request(anyLong(), any()))
-                .willReturn(CompletableFuture.failedFuture(new KafkaReplyTimeoutException("Reply timed out")));
+        willReturn(CompletableFuture.failedFuture(new KafkaReplyTimeoutException("Reply timed out")))
+                .given(registrations).register(any());
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(503)
@@ -227,8 +227,9 @@ class RegistrationControllerTests {
     }
 
     private void answer(RegistrationOutcome outcome) {
-        given(registrations.request(anyLong(), any())).willAnswer(invocation -> CompletableFuture.completedFuture(
-                new RegistrationReply(UUID.randomUUID(), Instant.now(), invocation.getArgument(0), outcome)));
+        willAnswer(invocation -> CompletableFuture.completedFuture(new RegistrationReply(UUID.randomUUID(),
+                Instant.now(), invocation.<RegisterUser>getArgument(0).telegramId(), outcome)))
+                .given(registrations).register(any());
     }
 
     private MvcTestResult register(String json) {

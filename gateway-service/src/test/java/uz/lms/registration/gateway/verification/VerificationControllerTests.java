@@ -15,13 +15,13 @@ import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.api.Outcomes;
-import uz.lms.registration.gateway.messaging.Requester;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -29,9 +29,8 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
@@ -46,7 +45,7 @@ class VerificationControllerTests {
     private MeterRegistry meters;
 
     @MockitoBean
-    private Requester<VerifyCode, VerificationReply> verifications;
+    private VerificationClient verifications;
 
     @BeforeEach
     void verificationServiceAcceptsTheCode() {
@@ -62,7 +61,8 @@ class VerificationControllerTests {
                 .bodyJson().isStrictlyEqualTo("{\"message\": \"User successfully verified\"}");
 
         ArgumentCaptor<VerifyCode> sent = ArgumentCaptor.forClass(VerifyCode.class);
-        verify(verifications).request(eq(123456789L), sent.capture());
+        verify(verifications).verify(sent.capture());
+        assertThat(sent.getValue().telegramId()).isEqualTo(123456789L);
         assertThat(sent.getValue().verificationCode()).isEqualTo("348291");
         assertThat(sent.getValue().eventId()).isNotNull();
         assertThat(meters.counter("gateway.outcomes", "endpoint", "verify", "outcome", "verified").count())
@@ -107,8 +107,8 @@ class VerificationControllerTests {
 
     @Test
     void noReplyInTimeIsServiceUnavailable() {
-        given(verifications.request(anyLong(), any()))
-                .willReturn(CompletableFuture.failedFuture(new KafkaReplyTimeoutException("Reply timed out")));
+        willReturn(CompletableFuture.failedFuture(new KafkaReplyTimeoutException("Reply timed out")))
+                .given(verifications).verify(any());
 
         assertThat(check("{\"telegram_id\": 123456789, \"verification_code\": \"348291\"}"))
                 .hasStatus(503)
@@ -125,7 +125,7 @@ class VerificationControllerTests {
                 .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"string_pattern_mismatch\", "
                         + "\"loc\": [\"body\", \"verification_code\"], \"msg\": \"String should match pattern '^[0-9]{6}$'\", "
                         + "\"input\": \"[redacted]\", \"ctx\": {\"pattern\": \"^[0-9]{6}$\"}}]}");
-        verify(verifications, never()).request(anyLong(), any());
+        verify(verifications, never()).verify(any());
     }
 
     @ParameterizedTest
@@ -146,7 +146,7 @@ class VerificationControllerTests {
         assertThat(check("{\"telegram_id\": " + telegramId + ", \"verification_code\": \"348291\"}"))
                 .hasStatus(422)
                 .bodyJson().extractingPath("$.detail[0].loc").isEqualTo(java.util.List.of("body", "telegram_id"));
-        verify(verifications, never()).request(anyLong(), any());
+        verify(verifications, never()).verify(any());
     }
 
     @Test
@@ -169,8 +169,9 @@ class VerificationControllerTests {
     }
 
     private void answer(VerificationOutcome outcome) {
-        given(verifications.request(anyLong(), any())).willAnswer(invocation -> CompletableFuture.completedFuture(
-                new VerificationReply(UUID.randomUUID(), Instant.now(), invocation.getArgument(0), outcome)));
+        willAnswer(invocation -> CompletableFuture.completedFuture(new VerificationReply(UUID.randomUUID(),
+                Instant.now(), invocation.<VerifyCode>getArgument(0).telegramId(), outcome)))
+                .given(verifications).verify(any());
     }
 
     private MvcTestResult check(String json) {

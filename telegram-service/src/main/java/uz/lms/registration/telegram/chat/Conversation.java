@@ -10,11 +10,14 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.ReplyKeyboardMar
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.ReplyKeyboardRemove;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardButton;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardRow;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
+import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationOutcome;
+import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.telegram.TelegramTopics;
 import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
@@ -26,6 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 
 /**
@@ -89,8 +94,8 @@ class Conversation {
             reply(update, texts.get("phone.invalid", language), contactKeyboard(language));
             return;
         }
-        Optional<RegistrationOutcome> outcome = verification.register(new RegisterUser(update.commandId(),
-                clock.instant(), update.userId(), phoneNumber.get(), language));
+        Optional<RegistrationOutcome> outcome = replied(verification.register(new RegisterUser(update.commandId(),
+                clock.instant(), update.userId(), phoneNumber.get(), language))).map(RegistrationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;
@@ -108,8 +113,8 @@ class Conversation {
 
     private void verify(ChatUpdate update, String code) throws InterruptedException {
         String language = update.language();
-        Optional<VerificationOutcome> outcome = verification.verify(new VerifyCode(update.commandId(), clock.instant(),
-                update.userId(), code));
+        Optional<VerificationOutcome> outcome = replied(verification.verify(new VerifyCode(update.commandId(),
+                clock.instant(), update.userId(), code))).map(VerificationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;
@@ -123,6 +128,18 @@ class Conversation {
             case PhoneNumberTaken taken -> texts.get("phone.taken", language);
         };
         reply(update, answer, null);
+    }
+
+    /**
+     * Waits for the reply: a user's messages are answered one at a time, in order. Empty when
+     * verification-service did not answer within the reply timeout (the client logs why).
+     */
+    private static <R> Optional<R> replied(CompletableFuture<R> reply) throws InterruptedException {
+        try {
+            return Optional.of(reply.get());
+        } catch (ExecutionException noReply) {
+            return Optional.empty();
+        }
     }
 
     private ReplyKeyboard contactKeyboard(String language) {

@@ -1,0 +1,88 @@
+package uz.lms.registration.verification;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import uz.lms.registration.client.VerificationClient;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome;
+import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.contracts.VerificationOutcome;
+import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Commands as the gateway and the bot send them, through the {@link VerificationClient} they use, each
+ * awaited; and raw records, as a broken or hostile producer sends them.
+ */
+public class TestClient implements AutoCloseable {
+
+    private final DefaultKafkaProducerFactory<String, Object> producers;
+    private final VerificationClient client;
+    private final DefaultKafkaProducerFactory<String, byte[]> rawProducers;
+    private final KafkaTemplate<String, byte[]> raw;
+
+    public TestClient() {
+        String servers = EmbeddedInfrastructure.bootstrapServers();
+        producers = new DefaultKafkaProducerFactory<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class,
+                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS, false,
+                ProducerConfig.LINGER_MS_CONFIG, 0));
+        var consumers = new DefaultKafkaConsumerFactory<String, Object>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
+                ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, JacksonJsonDeserializer.class,
+                JacksonJsonDeserializer.USE_TYPE_INFO_HEADERS, false));
+        client = new VerificationClient(producers, consumers, "verification-tests", Duration.ofSeconds(20), 3);
+        client.start();
+        rawProducers = new DefaultKafkaProducerFactory<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+                new StringSerializer(), new ByteArraySerializer());
+        raw = new KafkaTemplate<>(rawProducers);
+    }
+
+    public RegistrationOutcome register(long telegramId, String phoneNumber) {
+        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz")).outcome();
+    }
+
+    public RegistrationReply register(RegisterUser command) {
+        return client.register(command).join();
+    }
+
+    public VerificationOutcome verify(long telegramId, String code) {
+        return client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code)).join().outcome();
+    }
+
+    /** Sends raw bytes with no reply address, as a broken or hostile producer would. */
+    public void sendRaw(String topic, String key, byte[] value) throws Exception {
+        sendRaw(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void sendRaw(ProducerRecord<String, byte[]> record) throws Exception {
+        raw.send(record).get();
+    }
+
+    @Override
+    public void close() {
+        client.stop();
+        client.destroy();
+        producers.destroy();
+        rawProducers.destroy();
+    }
+}
