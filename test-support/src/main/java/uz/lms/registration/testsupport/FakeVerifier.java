@@ -198,9 +198,9 @@ public final class FakeVerifier implements AutoCloseable {
             DeliverCode code = new DeliverCode(UUID.randomUUID(), now, command.telegramId(),
                     "%06d".formatted(ThreadLocalRandom.current().nextInt(1_000_000)), now.plusSeconds(expiresIn),
                     command.language());
+            codes.add(code);
             publish(new ProducerRecord<>(Topics.VERIFICATION_CODES, Topics.key(command.telegramId()),
                     JSON.writeValueAsBytes(code)));
-            codes.add(code);
         }
         reply(record, command.telegramId(),
                 new RegistrationReply(UUID.randomUUID(), Instant.now(), command.telegramId(), outcome));
