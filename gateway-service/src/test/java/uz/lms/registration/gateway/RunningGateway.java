@@ -46,12 +46,7 @@ final class RunningGateway implements AutoCloseable {
                 "spring.config.name=gateway-service",
                 "server.port=0",
                 "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                "gateway.api-key=" + API_KEY,
-                // verification-service's jar puts JDBC and Flyway on the test classpath; the gateway has no database.
-                "spring.autoconfigure.exclude="
-                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
-                        + "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration"));
+                "gateway.api-key=" + API_KEY));
         all.addAll(List.of(properties));
         return new RunningGateway(new SpringApplicationBuilder(GatewayServiceApplication.class)
                 .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
