@@ -17,10 +17,6 @@ final class RunningBot {
     static ConfigurableApplicationContext start(FakeTelegramServer server, String token, String... settings) {
         Stream<String> common = Stream.of("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                // verification-service's jar brings JDBC and Flyway along; this service has no database.
-                "--spring.autoconfigure.exclude="
-                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
                 "--telegram.bot-token=" + token, "--telegram.api-url=" + server.apiUrl());
         return new SpringApplicationBuilder(TelegramServiceApplication.class)
                 .properties("spring.config.name=telegram-service")
