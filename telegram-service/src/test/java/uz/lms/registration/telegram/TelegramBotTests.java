@@ -52,7 +52,6 @@ import static org.awaitility.Awaitility.await;
  * which answer a command deserves is verification-service's, and tested there.
  */
 @SpringBootTest(properties = {
-        "spring.config.name=telegram-service",
         "telegram.bot-token=" + TelegramBotTests.TOKEN,
         "telegram.polling.timeout=1s",
         "telegram.rate-limit.per-chat=200ms"})
