@@ -3,16 +3,13 @@ package uz.lms.registration.gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.RunningGateway.Response;
-
-import uz.lms.registration.verification.RunningVerificationService;
+import uz.lms.registration.testsupport.FakeVerifier;
 
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway on the embedded broker with no verification-service running (but for one test, which
- * starts and stops one): what operators and API clients see without replies.
+ * starts and stops a fake one): what operators and API clients see without replies.
  */
 class GatewayOperationsTests {
 
@@ -52,8 +49,7 @@ class GatewayOperationsTests {
 
     @Test
     void onceVerificationServiceStopsBothEndpointsAnswer503WithinTheReplyTimeout() {
-        try (ConfigurableApplicationContext verificationService = RunningVerificationService.start(Clock.systemUTC(),
-                RunningVerificationService.FAST_SWEEP)) {
+        try (FakeVerifier verifier = FakeVerifier.start()) {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> gateway.register(newTelegramId(), newPhoneNumber()).status(), status -> status == 200);
         }

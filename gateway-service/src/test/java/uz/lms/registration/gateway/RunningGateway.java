@@ -1,6 +1,6 @@
 package uz.lms.registration.gateway;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -39,22 +39,16 @@ final class RunningGateway implements AutoCloseable {
 
     /**
      * A gateway that requires {@link #API_KEY}, plus any further properties. They are passed as command-line
-     * arguments: {@code SpringApplicationBuilder.properties(...)} are defaults, which gateway-service.yml overrides.
+     * arguments: default properties would rank below the service's own application.yml.
      */
     static RunningGateway start(String... properties) {
         List<String> all = new ArrayList<>(List.of(
-                "spring.config.name=gateway-service",
                 "server.port=0",
                 "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                "gateway.api-key=" + API_KEY,
-                // verification-service's jar puts JDBC and Flyway on the test classpath; the gateway has no database.
-                "spring.autoconfigure.exclude="
-                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
-                        + "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration"));
+                "gateway.api-key=" + API_KEY));
         all.addAll(List.of(properties));
-        return new RunningGateway(new SpringApplicationBuilder(GatewayServiceApplication.class)
-                .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+        return new RunningGateway(SpringApplication.run(GatewayServiceApplication.class,
+                all.stream().map(property -> "--" + property).toArray(String[]::new)));
     }
 
     Response register(long telegramId, String phoneNumber) {

@@ -1,7 +1,7 @@
 package uz.lms.registration.telegram;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 
@@ -12,10 +12,7 @@ import java.time.Clock;
 public class TelegramServiceApplication {
 
     public static void main(String[] args) {
-        // Named after the service, so that several services can share one JVM (tests, local run).
-        new SpringApplicationBuilder(TelegramServiceApplication.class)
-                .properties("spring.config.name=telegram-service")
-                .run(args);
+        SpringApplication.run(TelegramServiceApplication.class, args);
     }
 
     @Bean

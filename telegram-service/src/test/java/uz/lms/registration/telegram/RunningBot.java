@@ -1,6 +1,6 @@
 package uz.lms.registration.telegram;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
@@ -17,14 +17,9 @@ final class RunningBot {
     static ConfigurableApplicationContext start(FakeTelegramServer server, String token, String... settings) {
         Stream<String> common = Stream.of("--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                // verification-service's jar brings JDBC and Flyway along; this service has no database.
-                "--spring.autoconfigure.exclude="
-                        + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                        + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
                 "--telegram.bot-token=" + token, "--telegram.api-url=" + server.apiUrl());
-        return new SpringApplicationBuilder(TelegramServiceApplication.class)
-                .properties("spring.config.name=telegram-service")
-                // arguments, not default properties: those rank below the service's own yml
-                .run(Stream.concat(common, Stream.of(settings)).toArray(String[]::new));
+        // arguments, not default properties: those rank below the service's own application.yml
+        return SpringApplication.run(TelegramServiceApplication.class,
+                Stream.concat(common, Stream.of(settings)).toArray(String[]::new));
     }
 }

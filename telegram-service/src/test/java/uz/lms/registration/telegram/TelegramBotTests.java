@@ -9,15 +9,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.DeliveryEvent;
+import uz.lms.registration.contracts.PhoneNumberTaken;
+import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.Topics;
-import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.contracts.VerificationOutcome;
+import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.GroupChat;
@@ -25,13 +28,13 @@ import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.SentMessage;
 import uz.lms.registration.sandbox.TelegramUser;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+import uz.lms.registration.testsupport.FakeVerifier;
 import uz.lms.registration.testsupport.TopicRecorder;
-import uz.lms.registration.verification.RunningVerificationService;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,20 +45,16 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-
 /**
- * The bot end to end: the real telegrambots client polls and sends over HTTP to a fake Bot API, the
- * embedded broker carries the commands, and the real verification-service (on PostgreSQL) answers.
+ * The bot alone: the real telegrambots client polls and sends over HTTP to a fake Bot API, the embedded
+ * broker carries the commands, and a {@link FakeVerifier} answers them as each test scripts, publishing the
+ * codes to deliver as verification-service does. What the user is told of each answer is the bot's to test;
+ * which answer a command deserves is verification-service's, and tested there.
  */
 @SpringBootTest(properties = {
-        "spring.config.name=telegram-service",
         "telegram.bot-token=" + TelegramBotTests.TOKEN,
         "telegram.polling.timeout=1s",
-        "telegram.rate-limit.per-chat=200ms",
-        "telegram.reply-timeout=10s",
-        // verification-service's jar brings JDBC and Flyway along; this service has no database.
-        "spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-                + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration"})
+        "telegram.rate-limit.per-chat=200ms"})
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class TelegramBotTests {
@@ -66,7 +65,7 @@ class TelegramBotTests {
 
     private static final FakeTelegram telegram = new FakeTelegram();
     private static final FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0);
-    private static ConfigurableApplicationContext verificationService;
+    private static FakeVerifier verifier;
     private static TopicRecorder deliveries;
 
     @Autowired
@@ -79,23 +78,24 @@ class TelegramBotTests {
     }
 
     @BeforeAll
-    static void startVerificationService() {
-        verificationService = RunningVerificationService.start(Clock.systemUTC(), RunningVerificationService.FAST_SWEEP);
+    static void startVerifier() {
+        verifier = FakeVerifier.start();
         deliveries = TopicRecorder.start(Topics.CODE_DELIVERIES);
-        // Codes reach Kafka through verification-service's outbox; give the whole round trip time.
+        // Time for a silent verifier's reply timeout, and for a loaded build machine.
         Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
     }
 
     @AfterAll
-    static void stopVerificationService() {
+    static void stopVerifier() {
         Awaitility.reset();
         deliveries.close();
-        verificationService.close();
+        verifier.close();
     }
 
     @Test
     void aUserRegistersAndVerifiesInTheChatWithoutTheCodeOrTokenInAnyLog(CapturedOutput output) {
         PrivateChat chat = newUser("uz");
+        verifier.answerVerifications(chat.id(), new VerificationOutcome.Verified());
 
         chat.start();
         SentMessage greeting = awaitMessage(chat, text -> text.startsWith("Assalomu alaykum"));
@@ -110,12 +110,20 @@ class TelegramBotTests {
         SentMessage codeMessage = awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz: <code>"));
         assertThat(codeMessage.parseMode()).isEqualToIgnoringCase("HTML");
         String code = codeIn(codeMessage);
+        assertThat(verifier.registrations(chat.id())).singleElement().satisfies(command -> {
+            assertThat(command.phoneNumber()).isEqualTo(phoneOf(chat));
+            assertThat(command.language()).isEqualTo("uz");
+        });
+        assertThat(verifier.codesIssued(chat.id())).singleElement().extracting(DeliverCode::code).isEqualTo(code);
         await().until(() -> deliveriesTo(chat.id()), events -> events.stream()
                 .anyMatch(event -> event instanceof DeliveryEvent.CodeDelivered));
 
         chat.sendText(code);
         awaitMessage(chat, text -> text.equals("Tabriklaymiz! Siz muvaffaqiyatli tasdiqlandingiz."));
+        assertThat(verifier.verifications(chat.id())).singleElement().extracting(VerifyCode::verificationCode)
+                .isEqualTo(code);
 
+        verifier.answerRegistrations(chat.id(), new AlreadyVerified()).answerVerifications(chat.id(), new AlreadyVerified());
         chat.shareOwnContact(phoneOf(chat));
         awaitMessage(chat, text -> text.equals("Siz allaqachon tasdiqlangansiz."));
         chat.sendText(code);
@@ -139,7 +147,7 @@ class TelegramBotTests {
             assertThat(message.requestsContact()).isTrue();
         });
         await().during(Duration.ofSeconds(2)).until(() -> chat.messages().size() == 2
-                && deliveriesTo(chat.id()).isEmpty());
+                && verifier.registrations(chat.id()).isEmpty());
     }
 
     @Test
@@ -155,33 +163,63 @@ class TelegramBotTests {
         group.sendText(user, "123456");
         await().until(() -> group.messages().size() == 2);
         await().during(Duration.ofSeconds(2)).until(() -> group.messages().size() == 2
-                && deliveriesTo(user.id()).isEmpty());
+                && verifier.registrations(user.id()).isEmpty() && verifier.verifications(user.id()).isEmpty());
     }
 
     @Test
-    void wrongCodesAreRefusedUntilTheCodeIsBurned() {
-        PrivateChat chat = registeredUser("uz");
-        String code = codeIn(awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz")));
-        String wrong = code.equals("000000") ? "111111" : "000000";
+    void everyRegistrationOutcomeIsToldInTheChat() {
+        PrivateChat chat = newUser("uz");
+        Map<RegistrationOutcome, String> answers = new LinkedHashMap<>();
+        answers.put(new RegistrationOutcome.TooManyRequests(25), "Juda koʻp soʻrov. 25 soniyadan keyin qayta urinib koʻring.");
+        answers.put(new PhoneNumberTaken(), "Bu telefon raqam boshqa foydalanuvchi tomonidan roʻyxatdan oʻtkazilgan.");
+        answers.put(new AlreadyVerified(), "Siz allaqachon tasdiqlangansiz.");
 
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            chat.sendText(wrong);
-            int refusals = attempt;
-            await().until(() -> count(chat, "Kod notoʻgʻri yoki muddati tugagan.") == refusals);
+        answers.forEach((outcome, answer) -> {
+            verifier.answerRegistrations(chat.id(), outcome);
+            int before = chat.messages().size();
+            chat.shareOwnContact(phoneOf(chat));
+            await().until(() -> chat.messages().size() == before + 1);
+            assertThat(chat.lastMessage().text()).isEqualTo(answer);
+            assertThat(chat.lastMessage().removesKeyboard()).isTrue();
+        });
+    }
+
+    @Test
+    void everyVerificationOutcomeIsToldInTheChat() {
+        PrivateChat chat = newUser("uz");
+        Map<VerificationOutcome, String> answers = new LinkedHashMap<>();
+        answers.put(new VerificationOutcome.InvalidOrExpiredCode(), "Kod notoʻgʻri yoki muddati tugagan.");
+        answers.put(new VerificationOutcome.AttemptsExhausted(),
+                "Notoʻgʻri urinishlar juda koʻp. Yangi kod olish uchun /start bosing.");
+        answers.put(new PhoneNumberTaken(), "Bu telefon raqam boshqa foydalanuvchi tomonidan roʻyxatdan oʻtkazilgan.");
+        answers.put(new AlreadyVerified(), "Siz allaqachon tasdiqlangansiz.");
+        answers.put(new VerificationOutcome.Verified(), "Tabriklaymiz! Siz muvaffaqiyatli tasdiqlandingiz.");
+
+        answers.forEach((outcome, answer) -> {
+            verifier.answerVerifications(chat.id(), outcome);
+            int before = chat.messages().size();
+            chat.sendText("123456");
+            await().until(() -> chat.messages().size() == before + 1);
+            assertThat(chat.lastMessage().text()).isEqualTo(answer);
+        });
+        assertThat(verifier.verifications(chat.id())).hasSize(answers.size())
+                .allSatisfy(command -> assertThat(command.verificationCode()).isEqualTo("123456"));
+    }
+
+    @Test
+    void withoutAnAnswerInTimeTheUserIsToldToTryAgainLater() {
+        PrivateChat chat = newUser("uz");
+        verifier.staySilent();
+        try {
+            chat.shareOwnContact(phoneOf(chat));
+            chat.sendText("123456");
+
+            await().until(() -> count(chat, "Xizmat vaqtincha ishlamayapti. Birozdan keyin qayta urinib koʻring.") == 2);
+            assertThat(verifier.registrations(chat.id())).hasSize(1);
+            assertThat(verifier.verifications(chat.id())).hasSize(1);
+        } finally {
+            verifier.answerAgain();
         }
-        chat.sendText(code);
-
-        awaitMessage(chat, text -> text.startsWith("Notoʻgʻri urinishlar juda koʻp."));
-    }
-
-    @Test
-    void aSecondContactWithinTheCooldownIsAskedToWait() {
-        PrivateChat chat = registeredUser("uz");
-
-        chat.shareOwnContact(phoneOf(chat));
-
-        SentMessage wait = awaitMessage(chat, text -> text.startsWith("Juda koʻp soʻrov."));
-        assertThat(wait.text()).containsPattern("\\d+ soniyadan keyin");
     }
 
     @Test
@@ -265,34 +303,26 @@ class TelegramBotTests {
         return telegram.privateChat(new TelegramUser(USER_IDS.incrementAndGet(), "Test", languageCode));
     }
 
-    private static PrivateChat registeredUser(String languageCode) {
-        PrivateChat chat = newUser(languageCode);
-        chat.shareOwnContact(phoneOf(chat));
-        awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodi yuborildi"));
-        return chat;
-    }
-
-    /** A valid Uzbek mobile number of this user's own. */
     @Test
-    void aMessageHandedOverTwiceIsAnsweredAgainButCountedOnce() throws Exception {
-        PrivateChat chat = registeredUser("uz");
-        String code = codeIn(awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz")));
-        String wrong = code.equals("000000") ? "111111" : "000000";
+    void aMessageHandedOverTwiceIsAnsweredTwiceUnderOneCommandId() throws Exception {
+        PrivateChat chat = newUser("uz");
+        verifier.answerVerifications(chat.id(), new VerificationOutcome.InvalidOrExpiredCode());
         // What the poller puts on telegram.updates; a restart before Telegram confirmed it hands it over again.
         Map<String, Object> message = Map.of("update_id", 900_000_001, "chat_id", chat.id(), "message_id", 9001,
                 "date", Instant.now().getEpochSecond(), "private_chat", true, "user_id", chat.id(), "language", "uz",
-                "text", wrong);
+                "text", "123456");
 
-        try (TopicRecorder userEvents = TopicRecorder.start(Topics.USER_EVENTS)) {
-            kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
-            kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
+        kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
+        kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
 
-            await().until(() -> count(chat, "Kod notoʻgʻri yoki muddati tugagan.") == 2);
-            await().during(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(userEvents.values(UserEvent.class, chat.id()))
-                    .filteredOn(UserEvent.VerificationFailed.class::isInstance).hasSize(1));
-        }
+        await().until(() -> count(chat, "Kod notoʻgʻri yoki muddati tugagan.") == 2);
+        // verification-service applies a command once per event_id, so the second one changes nothing.
+        List<UUID> commandIds = verifier.verifications(chat.id()).stream().map(VerifyCode::eventId).toList();
+        assertThat(commandIds).hasSize(2);
+        assertThat(commandIds.get(1)).isEqualTo(commandIds.get(0));
     }
 
+    /** A valid Uzbek mobile number of this user's own. */
     private static String phoneOf(PrivateChat chat) {
         return "+99890" + String.format("%07d", chat.id() % 10_000_000);
     }

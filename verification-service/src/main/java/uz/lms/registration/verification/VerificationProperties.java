@@ -8,7 +8,7 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * Settings of verification-service; defaults live in {@code verification-service.yml}.
+ * Settings of verification-service; defaults live in {@code application.yml}.
  *
  * @param codeTtl              how long a code is valid
  * @param maxAttempts          wrong checks that burn a code

@@ -1,7 +1,7 @@
 package uz.lms.registration.verification;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -14,10 +14,7 @@ import java.time.Clock;
 public class VerificationServiceApplication {
 
     public static void main(String[] args) {
-        // Named after the service, so that several services can share one JVM (tests, local run).
-        new SpringApplicationBuilder(VerificationServiceApplication.class)
-                .properties("spring.config.name=verification-service")
-                .run(args);
+        SpringApplication.run(VerificationServiceApplication.class, args);
     }
 
     @Bean

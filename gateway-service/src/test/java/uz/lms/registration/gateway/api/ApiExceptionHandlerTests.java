@@ -33,7 +33,7 @@ import static org.mockito.Mockito.verify;
  * What both endpoints answer before any command is sent: unreadable bodies, unknown paths and methods; and
  * the error page the container's own errors are forwarded to.
  */
-@WebMvcTest(properties = "spring.config.name=gateway-service")
+@WebMvcTest
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class ApiExceptionHandlerTests {
 

@@ -25,7 +25,7 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-@WebMvcTest(properties = {"spring.config.name=gateway-service", "gateway.api-key=s3cret-key"})
+@WebMvcTest(properties = "gateway.api-key=s3cret-key")
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class ApiKeyCheckTests {
 

@@ -34,7 +34,7 @@ import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-@WebMvcTest(controllers = VerificationController.class, properties = "spring.config.name=gateway-service")
+@WebMvcTest(controllers = VerificationController.class)
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class VerificationControllerTests {
 
