@@ -19,7 +19,8 @@ public record VerifyCode(
         @JsonProperty("telegram_id") long telegramId,
         @JsonProperty("verification_code") String verificationCode) {
 
-    private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+    /** What a code is, issued or typed: ASCII digits only, so no other script's digits pass. */
+    static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
 
     public VerifyCode {
         Objects.requireNonNull(eventId, "event_id");

@@ -83,4 +83,17 @@ class WireFormatTests {
         assertThatThrownBy(() -> new RegisterUser(ID, AT, 1L, "+998901234567", "de"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aCodeToDeliverThatIsNotSixAsciiDigitsCannotBeReadOffTheWire() {
+        String valid = json.writeValueAsString(new DeliverCode(ID, AT, 7L, "012345", AT, "uz"));
+        String link = valid.replace("012345", "<a href=\\\"https://evil.example\\\">012345</a>");
+        String arabicIndic = valid.replace("012345", "\u0660\u0661\u0662\u0663\u0664\u0665");
+
+        assertThat(json.readValue(valid, DeliverCode.class).code()).isEqualTo("012345");
+        for (String forged : new String[]{link, arabicIndic, valid.replace("012345", "12345"),
+                valid.replace("012345", "0123456"), valid.replace("\"012345\"", "null")}) {
+            assertThatThrownBy(() -> json.readValue(forged, DeliverCode.class)).hasMessageContaining("six digits");
+        }
+    }
 }
