@@ -13,9 +13,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = RegistrationOutcome.CodeSent.class, name = "code_sent"),
         @JsonSubTypes.Type(value = AlreadyVerified.class, name = "already_verified"),
         @JsonSubTypes.Type(value = PhoneNumberTaken.class, name = "phone_number_taken"),
-        @JsonSubTypes.Type(value = RegistrationOutcome.TooManyRequests.class, name = "too_many_requests")})
-public sealed interface RegistrationOutcome
-        permits RegistrationOutcome.CodeSent, AlreadyVerified, PhoneNumberTaken, RegistrationOutcome.TooManyRequests {
+        @JsonSubTypes.Type(value = RegistrationOutcome.TooManyRequests.class, name = "too_many_requests"),
+        @JsonSubTypes.Type(value = RegistrationOutcome.ShareNumberFirst.class, name = "share_phone_number_first")})
+public sealed interface RegistrationOutcome permits RegistrationOutcome.CodeSent, AlreadyVerified, PhoneNumberTaken,
+        RegistrationOutcome.TooManyRequests, RegistrationOutcome.ShareNumberFirst {
 
     /** A new code was issued and is on its way through Telegram. */
     record CodeSent(@JsonProperty("expires_in") long expiresIn) implements RegistrationOutcome {
@@ -23,5 +24,12 @@ public sealed interface RegistrationOutcome
 
     /** Resend cooldown or send quota: try again after {@code retry_after} seconds. */
     record TooManyRequests(@JsonProperty("retry_after") long retryAfter) implements RegistrationOutcome {
+    }
+
+    /**
+     * A caller asked for a code for a number Telegram has not attested for this account (no number
+     * yet, or another one): the user must share it with the bot first.
+     */
+    record ShareNumberFirst() implements RegistrationOutcome {
     }
 }

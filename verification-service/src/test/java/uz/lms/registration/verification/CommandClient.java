@@ -11,7 +11,9 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.Topics;
@@ -25,7 +27,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A requester as the gateway and the bot are: commands over Kafka, replies on a reply topic. */
+/**
+ * A requester as the gateway and the bot are: commands over Kafka, replies on a reply topic. Unless
+ * told otherwise it registers and verifies as the bot does: from a shared contact, in the chat.
+ */
 public class CommandClient implements AutoCloseable {
 
     private static final String REPLIES = "verification-tests.replies";
@@ -53,7 +58,12 @@ public class CommandClient implements AutoCloseable {
     }
 
     public RegistrationOutcome register(long telegramId, String phoneNumber) {
-        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz")).outcome();
+        return register(telegramId, phoneNumber, Source.TELEGRAM_CONTACT);
+    }
+
+    public RegistrationOutcome register(long telegramId, String phoneNumber, Source source) {
+        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", source))
+                .outcome();
     }
 
     public RegistrationReply register(RegisterUser command) {
@@ -62,7 +72,11 @@ public class CommandClient implements AutoCloseable {
     }
 
     public VerificationOutcome verify(long telegramId, String code) {
-        VerifyCode command = new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
+        return verify(telegramId, code, Channel.CHAT);
+    }
+
+    public VerificationOutcome verify(long telegramId, String code, Channel channel) {
+        VerifyCode command = new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel);
         return json.readValue(request(Topics.VERIFICATION_REQUESTS, telegramId, json.writeValueAsBytes(command)),
                 VerificationReply.class).outcome();
     }

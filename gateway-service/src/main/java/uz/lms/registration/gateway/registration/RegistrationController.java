@@ -23,6 +23,7 @@ import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.ApiDocumentation;
@@ -86,7 +87,7 @@ class RegistrationController {
     CompletableFuture<ResponseEntity<?>> register(@RequestBody(required = false) JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
-                request.phoneNumber(), LANGUAGE);
+                request.phoneNumber(), LANGUAGE, RegisterUser.Source.CALLER);
         return registrations.request(request.telegramId(), command).handle((reply, failure) -> failure == null
                 ? answer(request.telegramId(), reply.outcome())
                 : unavailable(request.telegramId(), failure));
@@ -105,6 +106,11 @@ class RegistrationController {
             case PhoneNumberTaken() -> {
                 record(telegramId, "phone_number_taken");
                 yield ResponseEntity.status(HttpStatus.CONFLICT).body(new Detail("Phone number is already registered"));
+            }
+            case ShareNumberFirst() -> {
+                record(telegramId, "share_phone_number_first");
+                yield ResponseEntity.status(HttpStatus.CONFLICT)
+                        .body(new Detail("Share this phone number with the bot first"));
             }
             case TooManyRequests(long retryAfter) -> {
                 record(telegramId, "too_many_requests");

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
@@ -86,7 +87,8 @@ class VerificationController {
                     examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
     CompletableFuture<ResponseEntity<?>> verify(@RequestBody(required = false) JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
-        var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode());
+        var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(),
+                Channel.API);
         return verifications.request(request.telegramId(), command).handle((reply, failure) -> failure == null
                 ? answer(request.telegramId(), reply.outcome())
                 : unavailable(request.telegramId(), failure));

@@ -11,6 +11,7 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.ReplyKeyboardRem
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardButton;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardRow;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
@@ -90,7 +91,7 @@ class Conversation {
             return;
         }
         Optional<RegistrationOutcome> outcome = verification.register(new RegisterUser(update.commandId(),
-                clock.instant(), update.userId(), phoneNumber.get(), language));
+                clock.instant(), update.userId(), phoneNumber.get(), language, RegisterUser.Source.TELEGRAM_CONTACT));
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;
@@ -102,6 +103,7 @@ class Conversation {
             case PhoneNumberTaken taken -> texts.get("phone.taken", language);
             case RegistrationOutcome.TooManyRequests tooMany -> texts.get("too.many.requests", language,
                     tooMany.retryAfter());
+            case RegistrationOutcome.ShareNumberFirst shareFirst -> texts.get("share.first", language);
         };
         reply(update, answer, new ReplyKeyboardRemove(true));
     }
@@ -109,7 +111,7 @@ class Conversation {
     private void verify(ChatUpdate update, String code) throws InterruptedException {
         String language = update.language();
         Optional<VerificationOutcome> outcome = verification.verify(new VerifyCode(update.commandId(), clock.instant(),
-                update.userId(), code));
+                update.userId(), code, Channel.CHAT));
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;

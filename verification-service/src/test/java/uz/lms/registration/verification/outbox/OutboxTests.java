@@ -40,7 +40,8 @@ class OutboxTests extends VerificationServiceTest {
     @Test
     void aReplyAddressNobodyCanReceiveDoesNotStallTheOutbox() throws Exception {
         long hostile = newTelegramId();
-        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), hostile, newPhoneNumber(), "uz");
+        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), hostile, newPhoneNumber(), "uz",
+                RegisterUser.Source.TELEGRAM_CONTACT);
         var record = new ProducerRecord<>(Topics.REGISTRATION_REQUESTS, Topics.key(hostile), json.writeValueAsBytes(command));
         record.headers().add(KafkaHeaders.REPLY_TOPIC, "not a topic!".getBytes(StandardCharsets.UTF_8));
         record.headers().add(KafkaHeaders.CORRELATION_ID, new byte[]{1, 2, 3});

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PayloadCipherTests {
 
     private final PayloadCipher cipher = new PayloadCipher(new CodeSecret(new VerificationProperties(
-            Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5, Duration.ofMinutes(10),
+            Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5, Duration.ofMinutes(10), 20, Duration.ofHours(1),
             "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofDays(1)),
             new MockEnvironment()));
 
