@@ -2,6 +2,7 @@ package uz.lms.registration.verification;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -9,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Settings of verification-service; defaults live in {@code verification-service.yml}. Every limit is
@@ -28,6 +30,7 @@ import java.time.Duration;
  * @param topicPartitions      partitions of the topics this service creates
  * @param outboxSweepInterval  how often records left in the outbox (a failed publish) are retried
  * @param commandRetention     how long a processed command's reply is kept for redeliveries
+ * @param replyTopics          the requesters' reply topics: the only topics replies are sent to
  */
 @Validated
 @ConfigurationProperties("verification")
@@ -42,5 +45,6 @@ public record VerificationProperties(
         String codeSecret,
         @Min(1) int topicPartitions,
         @NotNull Duration outboxSweepInterval,
-        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30) Duration commandRetention) {
+        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30) Duration commandRetention,
+        @NotEmpty Set<String> replyTopics) {
 }

@@ -33,7 +33,8 @@ import java.util.UUID;
  */
 public class CommandClient implements AutoCloseable {
 
-    private static final String REPLIES = "verification-tests.replies";
+    /** The tests' reply topic; the service under test must list it in {@code verification.reply-topics}. */
+    public static final String REPLIES = "verification-tests.replies";
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final ReplyingKafkaTemplate<String, byte[], byte[]> template;

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What operators see on the actuator port: health probes and Prometheus metrics, nothing else. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.config.name=verification-service")
+        properties = {"spring.config.name=verification-service", "verification.reply-topics=" + CommandClient.REPLIES})
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 class OperationsTests {
 

@@ -7,6 +7,7 @@ import uz.lms.registration.verification.VerificationProperties;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +16,7 @@ class PayloadCipherTests {
 
     private final PayloadCipher cipher = new PayloadCipher(new CodeSecret(new VerificationProperties(
             Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5, Duration.ofMinutes(10), 20, Duration.ofHours(1),
-            "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofDays(1)),
+            "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofDays(1), Set.of("replies")),
             new MockEnvironment()));
 
     @Test
