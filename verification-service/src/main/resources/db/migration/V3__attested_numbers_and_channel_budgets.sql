@@ -17,3 +17,6 @@ ALTER TABLE users
     ADD COLUMN api_last_code_at      timestamptz,
     ADD COLUMN api_failures_in_row   integer NOT NULL DEFAULT 0,  -- failed HTTP checks in a row, across codes
     ADD COLUMN api_last_failure_at   timestamptz;
+
+-- Users who never verify are deleted once inactive for verification.unverified-retention.
+CREATE INDEX users_unverified_updated_at ON users (updated_at) WHERE NOT is_verified;

@@ -30,6 +30,9 @@ import java.util.Set;
  * @param topicPartitions      partitions of the topics this service creates
  * @param outboxSweepInterval  how often records left in the outbox (a failed publish) are retried
  * @param commandRetention     how long a processed command's reply is kept for redeliveries
+ * @param unverifiedRetention  how long a user who never verified is kept after their last activity;
+ *                             at least an hour, so never while a code is live
+ * @param cleanupInterval      how often old commands and unverified users are deleted
  * @param replyTopics          the requesters' reply topics: the only topics replies are sent to
  */
 @Validated
@@ -46,5 +49,7 @@ public record VerificationProperties(
         @Min(1) int topicPartitions,
         @NotNull Duration outboxSweepInterval,
         @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30) Duration commandRetention,
+        @NotNull @DurationMin(hours = 1) @DurationMax(days = 365) Duration unverifiedRetention,
+        @NotNull @DurationMin(seconds = 1) Duration cleanupInterval,
         @NotEmpty Set<String> replyTopics) {
 }

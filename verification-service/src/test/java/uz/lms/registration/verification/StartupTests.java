@@ -12,7 +12,7 @@ class StartupTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"max-attempts=11", "max-failures=101", "max-codes-per-window=101", "code-ttl=11m",
-            "failure-lockout=0s"})
+            "failure-lockout=0s", "unverified-retention=10m"})
     void aLimitOutOfItsBoundsRefusesToStart(String setting) {
         String name = setting.substring(0, setting.indexOf('='));
 

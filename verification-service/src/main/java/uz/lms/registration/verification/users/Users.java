@@ -157,6 +157,21 @@ class Users {
         }
     }
 
+    /**
+     * Deletes up to {@code limit} users who never verified and did nothing since {@code floor}; rows a
+     * command holds are skipped, to be taken next time.
+     *
+     * @return how many were deleted
+     */
+    int deleteUnverifiedInactiveSince(Instant floor, int limit) {
+        return jdbc.sql("""
+                        DELETE FROM users WHERE id IN (
+                            SELECT id FROM users WHERE NOT is_verified AND updated_at < ?
+                            LIMIT ? FOR UPDATE SKIP LOCKED)""")
+                .params(at(floor), limit)
+                .update();
+    }
+
     /** The SQL with each {@code {channel}} replaced by the channel's column prefix. */
     private static String perChannel(Channel channel, String sql) {
         return sql.replace("{channel}", switch (channel) {

@@ -56,7 +56,8 @@ class CodesTests {
 
     private static CodeSecret secret(String value, MockEnvironment environment) {
         var properties = new VerificationProperties(Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5,
-                Duration.ofMinutes(10), 20, Duration.ofHours(1), value, 3, Duration.ofSeconds(5), Duration.ofDays(1), Set.of("replies"));
+                Duration.ofMinutes(10), 20, Duration.ofHours(1), value, 3, Duration.ofSeconds(5), Duration.ofDays(1),
+                Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"));
         return new CodeSecret(properties, environment);
     }
 }
