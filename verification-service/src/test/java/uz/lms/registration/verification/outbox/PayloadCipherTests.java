@@ -1,7 +1,6 @@
 package uz.lms.registration.verification.outbox;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.env.MockEnvironment;
 import uz.lms.registration.verification.CodeSecret;
 import uz.lms.registration.verification.VerificationProperties;
 
@@ -17,8 +16,7 @@ class PayloadCipherTests {
     private final PayloadCipher cipher = new PayloadCipher(new CodeSecret(new VerificationProperties(
             Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5, Duration.ofMinutes(10), 20, Duration.ofHours(1),
             "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofDays(1),
-            Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies")),
-            new MockEnvironment()));
+            Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"))));
 
     @Test
     void aSealedPayloadHidesTheCodeAndOpensToTheOriginal() {
