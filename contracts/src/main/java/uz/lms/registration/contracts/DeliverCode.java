@@ -7,7 +7,10 @@ import java.util.UUID;
 
 /**
  * A code to deliver to a user's private chat. Travels only on {@link Topics#VERIFICATION_CODES}.
+ * A code that is not six digits cannot be built, nor read off the wire: the bot sends it as HTML,
+ * so a forged record must not be able to put anything else, a link say, in the message.
  *
+ * @param code     exactly six ASCII digits
  * @param language {@code uz}, {@code ru} or {@code en}
  */
 public record DeliverCode(
@@ -17,6 +20,12 @@ public record DeliverCode(
         @JsonProperty("code") String code,
         @JsonProperty("expires_at") Instant expiresAt,
         @JsonProperty("language") String language) {
+
+    public DeliverCode {
+        if (code == null || !VerifyCode.SIX_DIGITS.matcher(code).matches()) {
+            throw new IllegalArgumentException("code must be six digits");
+        }
+    }
 
     @Override
     public String toString() {

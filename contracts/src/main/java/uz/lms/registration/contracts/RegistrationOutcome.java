@@ -14,9 +14,10 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
         @JsonSubTypes.Type(RegistrationOutcome.CodeSent.class),
         @JsonSubTypes.Type(AlreadyVerified.class),
         @JsonSubTypes.Type(PhoneNumberTaken.class),
-        @JsonSubTypes.Type(RegistrationOutcome.TooManyRequests.class)})
-public sealed interface RegistrationOutcome extends Outcome
-        permits RegistrationOutcome.CodeSent, AlreadyVerified, PhoneNumberTaken, RegistrationOutcome.TooManyRequests {
+        @JsonSubTypes.Type(RegistrationOutcome.TooManyRequests.class),
+        @JsonSubTypes.Type(RegistrationOutcome.ShareNumberFirst.class)})
+public sealed interface RegistrationOutcome extends Outcome permits RegistrationOutcome.CodeSent, AlreadyVerified,
+        PhoneNumberTaken, RegistrationOutcome.TooManyRequests, RegistrationOutcome.ShareNumberFirst {
 
     /** A new code was issued and is on its way through Telegram. */
     @JsonTypeName("code_sent")
@@ -26,5 +27,13 @@ public sealed interface RegistrationOutcome extends Outcome
     /** Resend cooldown or send quota: try again after {@code retry_after} seconds. */
     @JsonTypeName("too_many_requests")
     record TooManyRequests(@JsonProperty("retry_after") long retryAfter) implements RegistrationOutcome {
+    }
+
+    /**
+     * A caller asked for a code for a number Telegram has not attested for this account (no number
+     * yet, or another one): the user must share it with the bot first.
+     */
+    @JsonTypeName("share_phone_number_first")
+    record ShareNumberFirst() implements RegistrationOutcome {
     }
 }

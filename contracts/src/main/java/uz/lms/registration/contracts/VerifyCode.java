@@ -12,14 +12,17 @@ import java.util.regex.Pattern;
  * An invalid command cannot be built, nor read off the wire.
  *
  * @param verificationCode the submitted candidate, six digits
+ * @param channel          the path it came by: each has its own budget of wrong checks
  */
 public record VerifyCode(
         @JsonProperty("event_id") UUID eventId,
         @JsonProperty("occurred_at") Instant occurredAt,
         @JsonProperty("telegram_id") long telegramId,
-        @JsonProperty("verification_code") String verificationCode) {
+        @JsonProperty("verification_code") String verificationCode,
+        @JsonProperty("channel") Channel channel) {
 
-    private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+    /** What a code is, issued or typed: ASCII digits only, so no other script's digits pass. */
+    static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
 
     public VerifyCode {
         Objects.requireNonNull(eventId, "event_id");
@@ -29,11 +32,13 @@ public record VerifyCode(
         if (verificationCode == null || !SIX_DIGITS.matcher(verificationCode).matches()) {
             throw new IllegalArgumentException("verification_code must be six digits");
         }
+        Objects.requireNonNull(channel, "channel");
     }
 
     @Override
     public String toString() {
         // Records print every component; the candidate code must never reach a log.
-        return "VerifyCode[event_id=" + eventId + ", telegram_id=" + telegramId + "]";
+        return "VerifyCode[event_id=" + eventId + ", telegram_id=" + telegramId + ", channel=" + channel.wireName()
+                + "]";
     }
 }

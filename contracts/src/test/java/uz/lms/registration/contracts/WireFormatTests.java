@@ -19,10 +19,55 @@ class WireFormatTests {
 
     @Test
     void commandsAreSnakeCaseWithIsoTimestamps() {
-        String written = json.writeValueAsString(new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz"));
+        String written = json.writeValueAsString(new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz",
+                RegisterUser.Source.TELEGRAM_CONTACT));
 
         assertThat(written).isEqualTo("{\"event_id\":\"" + ID + "\",\"occurred_at\":\"2026-11-25T10:15:30Z\","
-                + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\"}");
+                + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\","
+                + "\"source\":\"telegram_contact\"}");
+    }
+
+    @Test
+    void commandsSayWhereTheyComeFromInSnakeCase() {
+        var caller = new RegisterUser(ID, AT, 7L, "+998901234567", "uz", RegisterUser.Source.CALLER);
+        var trusted = new RegisterUser(ID, AT, 7L, "+998901234567", "uz", RegisterUser.Source.TRUSTED_CALLER);
+        var chat = new VerifyCode(ID, AT, 7L, "348291", Channel.CHAT);
+        var api = new VerifyCode(ID, AT, 7L, "348291", Channel.API);
+
+        assertThat(json.writeValueAsString(caller)).endsWith(",\"source\":\"caller\"}");
+        assertThat(json.writeValueAsString(trusted)).endsWith(",\"source\":\"trusted_caller\"}");
+        assertThat(json.writeValueAsString(chat)).endsWith(",\"channel\":\"chat\"}");
+        assertThat(json.writeValueAsString(api)).endsWith(",\"channel\":\"api\"}");
+        assertThat(json.readValue(json.writeValueAsString(trusted), RegisterUser.class)).isEqualTo(trusted);
+        assertThat(json.readValue(json.writeValueAsString(api), VerifyCode.class)).isEqualTo(api);
+    }
+
+    @Test
+    void aCommandThatDoesNotSayWhereItComesFromCannotBeReadOffTheWire() {
+        String noSource = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"+998901234567\","
+                + "\"language\":\"uz\"}";
+        String unknownSource = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"+998901234567\","
+                + "\"language\":\"uz\",\"source\":\"gateway\"}";
+        String noChannel = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"verification_code\":\"123456\"}";
+        String unknownChannel = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"verification_code\":\"123456\","
+                + "\"channel\":\"CHAT\"}";
+        String channelIndex = unknownChannel.replace("\"CHAT\"", "0");
+
+        assertThatThrownBy(() -> json.readValue(noSource, RegisterUser.class)).hasMessageContaining("source");
+        assertThatThrownBy(() -> json.readValue(unknownSource, RegisterUser.class)).hasMessageContaining("source");
+        assertThatThrownBy(() -> json.readValue(noChannel, VerifyCode.class)).hasMessageContaining("channel");
+        assertThatThrownBy(() -> json.readValue(unknownChannel, VerifyCode.class)).hasMessageContaining("channel");
+        assertThatThrownBy(() -> json.readValue(channelIndex, VerifyCode.class)).hasMessageContaining("channel");
+    }
+
+    @Test
+    void theShareFirstOutcomeHasItsWireName() {
+        var reply = new RegistrationReply(ID, AT, 7L, new RegistrationOutcome.ShareNumberFirst());
+
+        String written = json.writeValueAsString(reply);
+
+        assertThat(written).contains("\"outcome\":{\"type\":\"share_phone_number_first\"}");
+        assertThat(json.readValue(written, RegistrationReply.class)).isEqualTo(reply);
     }
 
     @Test
@@ -85,9 +130,10 @@ class WireFormatTests {
 
     @Test
     void codesAndPhoneNumbersNeverShowInToString() {
-        assertThat(new VerifyCode(ID, AT, 7L, "348291").toString()).doesNotContain("348291");
+        assertThat(new VerifyCode(ID, AT, 7L, "348291", Channel.API).toString()).doesNotContain("348291");
         assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz").toString()).doesNotContain("348291");
-        assertThat(new RegisterUser(ID, AT, 7L, "+998901234567", "uz").toString()).doesNotContain("901234567");
+        assertThat(new RegisterUser(ID, AT, 7L, "+998901234567", "uz", RegisterUser.Source.CALLER).toString())
+                .doesNotContain("901234567");
     }
 
     @Test
@@ -103,7 +149,20 @@ class WireFormatTests {
 
     @Test
     void unknownLanguagesAreRefused() {
-        assertThatThrownBy(() -> new RegisterUser(ID, AT, 1L, "+998901234567", "de"))
+        assertThatThrownBy(() -> new RegisterUser(ID, AT, 1L, "+998901234567", "de", RegisterUser.Source.CALLER))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCodeToDeliverThatIsNotSixAsciiDigitsCannotBeReadOffTheWire() {
+        String valid = json.writeValueAsString(new DeliverCode(ID, AT, 7L, "012345", AT, "uz"));
+        String link = valid.replace("012345", "<a href=\\\"https://evil.example\\\">012345</a>");
+        String arabicIndic = valid.replace("012345", "\u0660\u0661\u0662\u0663\u0664\u0665");
+
+        assertThat(json.readValue(valid, DeliverCode.class).code()).isEqualTo("012345");
+        for (String forged : new String[]{link, arabicIndic, valid.replace("012345", "12345"),
+                valid.replace("012345", "0123456"), valid.replace("\"012345\"", "null")}) {
+            assertThatThrownBy(() -> json.readValue(forged, DeliverCode.class)).hasMessageContaining("six digits");
+        }
     }
 }

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.PhoneNumberTaken;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
@@ -120,8 +121,8 @@ class FakeVerifierTests {
     @Test
     void everyCommandReadIsRecorded() throws Exception {
         long user = newTelegramId();
-        RegisterUser registration = new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "en");
-        VerifyCode verification = new VerifyCode(UUID.randomUUID(), Instant.now(), user, "654321");
+        RegisterUser registration = new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "en", RegisterUser.Source.TELEGRAM_CONTACT);
+        VerifyCode verification = new VerifyCode(UUID.randomUUID(), Instant.now(), user, "654321", Channel.CHAT);
 
         request(Topics.REGISTRATION_REQUESTS, user, registration, Duration.ofSeconds(20));
         request(Topics.VERIFICATION_REQUESTS, user, verification, Duration.ofSeconds(20));
@@ -137,7 +138,7 @@ class FakeVerifierTests {
         verifier.staySilent();
 
         assertThatThrownBy(() -> request(Topics.REGISTRATION_REQUESTS, user,
-                new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "uz"), Duration.ofSeconds(2)))
+                new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "uz", RegisterUser.Source.TELEGRAM_CONTACT), Duration.ofSeconds(2)))
                 .hasCauseInstanceOf(KafkaReplyTimeoutException.class);
         assertThat(verifier.registrations(user)).hasSize(1);
         assertThat(verifier.codesIssued(user)).isEmpty();
@@ -148,13 +149,13 @@ class FakeVerifierTests {
 
     private static RegistrationReply register(long telegramId, String language) throws Exception {
         return JSON.readValue(request(Topics.REGISTRATION_REQUESTS, telegramId,
-                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, "+998901234567", language),
+                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, "+998901234567", language, RegisterUser.Source.TELEGRAM_CONTACT),
                 Duration.ofSeconds(20)), RegistrationReply.class);
     }
 
     private static VerificationReply verify(long telegramId, String code) throws Exception {
         return JSON.readValue(request(Topics.VERIFICATION_REQUESTS, telegramId,
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code), Duration.ofSeconds(20)),
+                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT), Duration.ofSeconds(20)),
                 VerificationReply.class);
     }
 

@@ -47,9 +47,10 @@ class DeadLetterTests extends VerificationServiceTest {
     void aCommandThatFailsEveryTryIsDeadLetteredAsJsonAndTheConsumerKeepsGoing() throws Exception {
         try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS))) {
             long telegramId = newTelegramId();
-            var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz");
+            var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz",
+                    RegisterUser.Source.TELEGRAM_CONTACT);
             var record = new ProducerRecord<>(Topics.REGISTRATION_REQUESTS, Topics.key(telegramId), json.writeValueAsBytes(command));
-            record.headers().add(KafkaHeaders.REPLY_TOPIC, "verification-tests.replies".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(KafkaHeaders.REPLY_TOPIC, TestClient.REGISTRATION_REPLIES.getBytes(StandardCharsets.UTF_8));
             // A reply partition must be a 4-byte int: this header fails the command on every try.
             record.headers().add(KafkaHeaders.REPLY_PARTITION, new byte[]{1, 2});
 

@@ -14,7 +14,8 @@ import java.net.http.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What operators see on the actuator port: health probes and Prometheus metrics, nothing else. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "verification.reply-topics=" + TestClient.REPLY_TOPICS)
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 class OperationsTests {
 

@@ -2,10 +2,13 @@ package uz.lms.registration.verification;
 
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.UserEvent;
@@ -110,7 +113,8 @@ class RegistrationTests extends VerificationServiceTest {
     @Test
     void aRedeliveredCommandGetsItsFirstReplyAndChangesNothing() {
         long telegramId = newTelegramId();
-        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "ru");
+        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "ru",
+                Source.TELEGRAM_CONTACT);
 
         RegistrationReply first = client.register(command);
         RegistrationReply again = client.register(command);
@@ -122,5 +126,96 @@ class RegistrationTests extends VerificationServiceTest {
             assertThat(deliveredCodes(telegramId)).hasSize(1);
             assertThat(userEvents(telegramId)).hasSize(2);
         });
+    }
+
+    @Test
+    void aCallerGetsANewCodeForTheNumberTheUserSharedWithTheBot() {
+        long telegramId = newTelegramId();
+        String phone = newPhoneNumber();
+        client.register(telegramId, phone);
+        deliveredCode(telegramId);
+
+        assertThat(client.register(telegramId, phone, Source.CALLER)).isEqualTo(new CodeSent(60));
+
+        await().until(() -> deliveredCodes(telegramId).size() == 2);
+        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API)).isEqualTo(new Verified());
+    }
+
+    @Test
+    void aCallerNeverCreatesAUser() {
+        long telegramId = newTelegramId();
+
+        assertThat(client.register(telegramId, newPhoneNumber(), Source.CALLER)).isEqualTo(new ShareNumberFirst());
+
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?").param(telegramId).query(Long.class)
+                .single()).isZero();
+    }
+
+    @Test
+    void aCallerGetsNoCodeForANumberTelegramDidNotAttest() {
+        long telegramId = newTelegramId();
+        String shared = newPhoneNumber();
+        client.register(telegramId, shared);
+        String other = newPhoneNumber();
+
+        assertThat(client.register(telegramId, other, Source.CALLER)).isEqualTo(new ShareNumberFirst());
+
+        assertThat(jdbc.sql("SELECT phone_number FROM users WHERE telegram_id = ?").param(telegramId)
+                .query(String.class).single()).isEqualTo(shared);
+        await().during(Duration.ofSeconds(1)).until(() -> deliveredCodes(telegramId).size() == 1);
+    }
+
+    @Test
+    void aSharedContactReplacesThePendingNumberAndIsTheOneCallersMayUse() {
+        long telegramId = newTelegramId();
+        String first = newPhoneNumber();
+        String second = newPhoneNumber();
+        client.register(telegramId, first);
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(client.register(telegramId, second)).isEqualTo(new CodeSent(60));
+
+        assertThat(client.register(telegramId, first, Source.CALLER)).isEqualTo(new ShareNumberFirst());
+        assertThat(client.register(telegramId, second, Source.CALLER)).isEqualTo(new CodeSent(60));
+    }
+
+    @Test
+    void aTrustedCallerMayCreateTheUserAndSetItsNumberAsTheSpecificationDoes() {
+        long telegramId = newTelegramId();
+        String first = newPhoneNumber();
+        String second = newPhoneNumber();
+
+        assertThat(client.register(telegramId, first, Source.TRUSTED_CALLER)).isEqualTo(new CodeSent(60));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(client.register(telegramId, second, Source.TRUSTED_CALLER)).isEqualTo(new CodeSent(60));
+
+        await().until(() -> deliveredCodes(telegramId).size() == 2);
+        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API)).isEqualTo(new Verified());
+        await().untilAsserted(() -> assertThat(userEvents(telegramId)).last()
+                .isInstanceOfSatisfying(UserEvent.UserVerified.class, event -> assertThat(event.phoneNumber()).isEqualTo(second)));
+    }
+
+    @Test
+    void aNumberATrustedCallerSetIsNotAttested() {
+        long telegramId = newTelegramId();
+        String phone = newPhoneNumber();
+        client.register(telegramId, phone, Source.TRUSTED_CALLER);
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(client.register(telegramId, phone, Source.CALLER)).isEqualTo(new ShareNumberFirst());
+    }
+
+    @Test
+    void theCodeIsDeliveredInTheLanguageTheUserSharedTheirContactIn() {
+        long telegramId = newTelegramId();
+        String phone = newPhoneNumber();
+        client.register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "ru",
+                Source.TELEGRAM_CONTACT));
+        deliveredCode(telegramId);
+
+        client.register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.CALLER));
+
+        await().until(() -> deliveredCodes(telegramId).size() == 2);
+        assertThat(deliveredCode(telegramId).language()).isEqualTo("ru");
     }
 }

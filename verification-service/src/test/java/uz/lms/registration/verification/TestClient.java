@@ -13,7 +13,9 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import uz.lms.registration.client.VerificationClient;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationOutcome;
@@ -27,9 +29,18 @@ import java.util.UUID;
 
 /**
  * Commands as the gateway and the bot send them, through the {@link VerificationClient} they use, each
- * awaited; and raw records, as a broken or hostile producer sends them.
+ * awaited; and raw records, as a broken or hostile producer sends them. Unless told otherwise it registers
+ * and verifies as the bot does: from a shared contact, in the chat.
  */
 public class TestClient implements AutoCloseable {
+
+    private static final String REQUESTER = "verification-tests";
+
+    /** The reply topic of the tests' registrations; a known one, as the gateway's and the bot's are. */
+    public static final String REGISTRATION_REPLIES = REQUESTER + ".registration.replies";
+
+    /** The tests' reply topics; the service under test must list them in {@code verification.reply-topics}. */
+    public static final String REPLY_TOPICS = REGISTRATION_REPLIES + "," + REQUESTER + ".verification.replies";
 
     private final DefaultKafkaProducerFactory<String, Object> producers;
     private final VerificationClient client;
@@ -50,7 +61,7 @@ public class TestClient implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
                 ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, JacksonJsonDeserializer.class,
                 JacksonJsonDeserializer.USE_TYPE_INFO_HEADERS, false));
-        client = new VerificationClient(producers, consumers, "verification-tests", Duration.ofSeconds(20), 3);
+        client = new VerificationClient(producers, consumers, REQUESTER, Duration.ofSeconds(20), 3);
         client.start();
         rawProducers = new DefaultKafkaProducerFactory<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
                 new StringSerializer(), new ByteArraySerializer());
@@ -58,7 +69,12 @@ public class TestClient implements AutoCloseable {
     }
 
     public RegistrationOutcome register(long telegramId, String phoneNumber) {
-        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz")).outcome();
+        return register(telegramId, phoneNumber, Source.TELEGRAM_CONTACT);
+    }
+
+    public RegistrationOutcome register(long telegramId, String phoneNumber, Source source) {
+        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", source))
+                .outcome();
     }
 
     public RegistrationReply register(RegisterUser command) {
@@ -66,7 +82,12 @@ public class TestClient implements AutoCloseable {
     }
 
     public VerificationOutcome verify(long telegramId, String code) {
-        return client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code)).join().outcome();
+        return verify(telegramId, code, Channel.CHAT);
+    }
+
+    public VerificationOutcome verify(long telegramId, String code, Channel channel) {
+        return client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel)).join()
+                .outcome();
     }
 
     /** Sends raw bytes with no reply address, as a broken or hostile producer would. */

@@ -1,7 +1,10 @@
 package uz.lms.registration.verification;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
@@ -69,17 +72,77 @@ class VerificationTests extends VerificationServiceTest {
         assertThat(client.verify(newTelegramId(), "123456")).isEqualTo(new InvalidOrExpiredCode());
     }
 
-    @Test
-    void fiveWrongChecksBurnTheCodeEvenForTheRightCodeAfterwards() {
+    @ParameterizedTest
+    @EnumSource(Channel.class)
+    void fiveWrongChecksBurnTheCodeEvenForTheRightCodeAfterwards(Channel channel) {
         long telegramId = newTelegramId();
         client.register(telegramId, newPhoneNumber());
         String code = deliveredCode(telegramId).code();
         for (int i = 0; i < 5; i++) {
-            assertThat(client.verify(telegramId, otherThan(code))).isEqualTo(new InvalidOrExpiredCode());
+            assertThat(client.verify(telegramId, otherThan(code), channel)).isEqualTo(new InvalidOrExpiredCode());
         }
 
-        assertThat(client.verify(telegramId, code)).isEqualTo(new AttemptsExhausted());
-        assertThat(client.verify(telegramId, otherThan(code))).isEqualTo(new AttemptsExhausted());
+        assertThat(client.verify(telegramId, code, channel)).isEqualTo(new AttemptsExhausted());
+        assertThat(client.verify(telegramId, otherThan(code), channel)).isEqualTo(new AttemptsExhausted());
+    }
+
+    @Test
+    void aCodeBurnedInTheChatStillVerifiesOverHttp() {
+        long telegramId = newTelegramId();
+        client.register(telegramId, newPhoneNumber());
+        String code = deliveredCode(telegramId).code();
+        for (int i = 0; i < 5; i++) {
+            client.verify(telegramId, otherThan(code), Channel.CHAT);
+        }
+
+        assertThat(client.verify(telegramId, code, Channel.API)).isEqualTo(new Verified());
+    }
+
+    @Test
+    void afterTwentyFailedHttpChecksInARowAcrossCodesHttpChecksStopButTheChatVerifies() {
+        long telegramId = newTelegramId();
+        String phone = newPhoneNumber();
+        failTwentyHttpChecksAcrossFourCodes(telegramId, phone);
+        clock.advance(Duration.ofSeconds(30));
+        client.register(telegramId, phone);
+        String code = awaitCode(telegramId, 5);
+
+        assertThat(client.verify(telegramId, code, Channel.API)).isEqualTo(new AttemptsExhausted());
+        assertThat(client.verify(telegramId, otherThan(code), Channel.API)).isEqualTo(new AttemptsExhausted());
+        assertThat(client.verify(telegramId, code, Channel.CHAT)).isEqualTo(new Verified());
+    }
+
+    @Test
+    void httpChecksResumeAnHourAfterTheLastFailureWhateverCameMeanwhile() {
+        long telegramId = newTelegramId();
+        String phone = newPhoneNumber();
+        failTwentyHttpChecksAcrossFourCodes(telegramId, phone);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(client.verify(telegramId, "123456", Channel.API)).as("not counted: the lockout stays as it was")
+                .isEqualTo(new AttemptsExhausted());
+        clock.advance(Duration.ofMinutes(30));
+        client.register(telegramId, phone);
+        String code = awaitCode(telegramId, 5);
+
+        assertThat(client.verify(telegramId, code, Channel.API)).isEqualTo(new Verified());
+    }
+
+    /** Four codes, 30 s apart, each burned for HTTP by five wrong checks; the last failure is now. */
+    private void failTwentyHttpChecksAcrossFourCodes(long telegramId, String phone) {
+        for (int code = 1; code <= 4; code++) {
+            if (code > 1) {
+                clock.advance(Duration.ofSeconds(30));
+            }
+            client.register(telegramId, phone);
+            String wrong = otherThan(awaitCode(telegramId, code));
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.verify(telegramId, wrong, Channel.API)).isEqualTo(new InvalidOrExpiredCode());
+            }
+        }
+    }
+
+    private String awaitCode(long telegramId, int count) {
+        return await().until(() -> deliveredCodes(telegramId), codes -> codes.size() == count).getLast().code();
     }
 
     @Test

@@ -10,6 +10,7 @@ import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.FastApi;
@@ -38,7 +39,7 @@ class RegistrationController implements RegistrationApi {
     public CompletableFuture<ResponseEntity<?>> register(JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
-                request.phoneNumber(), LANGUAGE);
+                request.phoneNumber(), LANGUAGE, RegisterUser.Source.CALLER);
         return outcomes.answer(request.telegramId(),
                 registrations.register(command).thenApply(RegistrationReply::outcome),
                 RegistrationController::answer);
@@ -50,6 +51,7 @@ class RegistrationController implements RegistrationApi {
             case CodeSent(long expiresIn) -> FastApi.ok(new RegisterResponse(expiresIn));
             case AlreadyVerified() -> FastApi.detail(HttpStatus.CONFLICT, "User is already verified");
             case PhoneNumberTaken() -> FastApi.detail(HttpStatus.CONFLICT, "Phone number is already registered");
+            case ShareNumberFirst() -> FastApi.detail(HttpStatus.CONFLICT, "Share this phone number with the bot first");
             case TooManyRequests(long retryAfter) -> FastApi.tooManyRequests(retryAfter);
         };
     }

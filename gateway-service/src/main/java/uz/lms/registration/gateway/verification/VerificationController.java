@@ -6,6 +6,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
@@ -36,7 +37,8 @@ class VerificationController implements VerificationApi {
     @Override
     public CompletableFuture<ResponseEntity<?>> verify(JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
-        var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode());
+        var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(),
+                Channel.API);
         return outcomes.answer(request.telegramId(),
                 verifications.verify(command).thenApply(VerificationReply::outcome),
                 VerificationController::answer);

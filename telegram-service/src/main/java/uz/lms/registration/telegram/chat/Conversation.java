@@ -12,6 +12,7 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.Keyboard
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardRow;
 import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
@@ -95,7 +96,8 @@ class Conversation {
             return;
         }
         Optional<RegistrationOutcome> outcome = replied(verification.register(new RegisterUser(update.commandId(),
-                clock.instant(), update.userId(), phoneNumber.get(), language))).map(RegistrationReply::outcome);
+                clock.instant(), update.userId(), phoneNumber.get(), language, RegisterUser.Source.TELEGRAM_CONTACT)))
+                .map(RegistrationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;
@@ -107,6 +109,7 @@ class Conversation {
             case PhoneNumberTaken taken -> texts.get("phone.taken", language);
             case RegistrationOutcome.TooManyRequests tooMany -> texts.get("too.many.requests", language,
                     tooMany.retryAfter());
+            case RegistrationOutcome.ShareNumberFirst shareFirst -> texts.get("share.first", language);
         };
         reply(update, answer, new ReplyKeyboardRemove(true));
     }
@@ -114,7 +117,7 @@ class Conversation {
     private void verify(ChatUpdate update, String code) throws InterruptedException {
         String language = update.language();
         Optional<VerificationOutcome> outcome = replied(verification.verify(new VerifyCode(update.commandId(),
-                clock.instant(), update.userId(), code))).map(VerificationReply::outcome);
+                clock.instant(), update.userId(), code, Channel.CHAT))).map(VerificationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;

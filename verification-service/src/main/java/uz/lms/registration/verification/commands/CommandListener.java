@@ -3,42 +3,57 @@ package uz.lms.registration.verification.commands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
+import uz.lms.registration.contracts.Outcome;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Verifications;
 
 import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Consumes register and verify commands and answers each on its requester's reply topic. Logs one
  * line per command with the user and the outcome, and times each by command and outcome.
+ *
+ * <p>Replies go only to the reply topics of {@code verification.reply-topics}, whatever a record's
+ * headers name: a forged header must not make this service write to any other topic, the ones it
+ * publishes events and codes on above all. A command naming another topic is refused: neither
+ * applied nor answered, so that, as with any command that went unanswered, nothing changed.
  */
 @Component
 class CommandListener {
 
     private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
-    private static final String REDELIVERED = "Redelivered";
+    private static final String REDELIVERED = "redelivered";
+    private static final String UNKNOWN_REPLY_TOPIC = "unknown_reply_topic";
 
     private final Commands commands;
     private final Registrations registrations;
     private final Verifications verifications;
+    private final Set<String> replyTopics;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    CommandListener(Commands commands, Registrations registrations, Verifications verifications, Clock clock,
-                    MeterRegistry meters) {
+    CommandListener(Commands commands, Registrations registrations, Verifications verifications,
+                    VerificationProperties properties, Clock clock, MeterRegistry meters) {
         this.commands = commands;
         this.registrations = registrations;
         this.verifications = verifications;
+        this.replyTopics = properties.replyTopics();
         this.clock = clock;
         this.meters = meters;
     }
@@ -46,31 +61,38 @@ class CommandListener {
     @KafkaListener(id = "registrations", topics = Topics.REGISTRATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onRegister(ConsumerRecord<String, RegisterUser> record) {
-        Timer.Sample sample = Timer.start(meters);
         RegisterUser command = record.value();
-        String outcome = commands.execute(command.eventId(), command.telegramId(), ReplyAddress.of(record.headers()),
-                        () -> new RegistrationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
-                                registrations.register(command)))
-                .map(reply -> reply.outcome().type())
-                .orElse(REDELIVERED);
-        done(sample, "register", command.telegramId(), outcome);
+        handle("register", command.eventId(), command.telegramId(), record.headers(),
+                () -> new RegistrationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
+                        registrations.register(command)),
+                RegistrationReply::outcome);
     }
 
     @KafkaListener(id = "verifications", topics = Topics.VERIFICATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onVerify(ConsumerRecord<String, VerifyCode> record) {
-        Timer.Sample sample = Timer.start(meters);
         VerifyCode command = record.value();
-        String outcome = commands.execute(command.eventId(), command.telegramId(), ReplyAddress.of(record.headers()),
-                        () -> new VerificationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
-                                verifications.verify(command)))
-                .map(reply -> reply.outcome().type())
-                .orElse(REDELIVERED);
-        done(sample, "verify", command.telegramId(), outcome);
+        handle("verify", command.eventId(), command.telegramId(), record.headers(),
+                () -> new VerificationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
+                        verifications.verify(command)),
+                VerificationReply::outcome);
     }
 
-    private void done(Timer.Sample sample, String command, long telegramId, String outcome) {
-        sample.stop(meters.timer("verification.commands", "command", command, "outcome", outcome));
-        log.info("{} telegram_id={} outcome={}", command, telegramId, outcome);
+    private <R> void handle(String name, UUID eventId, long telegramId, Headers headers, Supplier<R> apply,
+                            Function<R, ? extends Outcome> outcomeOf) {
+        Timer.Sample sample = Timer.start(meters);
+        Optional<ReplyAddress> replyTo = ReplyAddress.of(headers);
+        String outcome;
+        if (replyTo.isPresent() && !replyTopics.contains(replyTo.get().topic())) {
+            log.warn("{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
+                    name, telegramId, eventId, replyTo.get().printableTopic());
+            outcome = UNKNOWN_REPLY_TOPIC;
+        } else {
+            outcome = commands.execute(eventId, telegramId, replyTo, apply)
+                    .map(reply -> outcomeOf.apply(reply).type())
+                    .orElse(REDELIVERED);
+        }
+        sample.stop(meters.timer("verification.commands", "command", name, "outcome", outcome));
+        log.info("{} telegram_id={} outcome={}", name, telegramId, outcome);
     }
 }

@@ -15,6 +15,8 @@ import java.util.UUID;
 @Repository
 class ProcessedCommands {
 
+    private static final int BATCH = 1_000;
+
     private final JdbcClient jdbc;
     private final Clock clock;
     private final VerificationProperties properties;
@@ -47,12 +49,23 @@ class ProcessedCommands {
         jdbc.sql("UPDATE processed_commands SET reply = ? WHERE event_id = ?").params(reply, eventId).update();
     }
 
-    /** Redeliveries come within minutes; replies older than the retention are of no further use. */
-    @Scheduled(fixedDelayString = "${verification.command-retention}")
+    /**
+     * Redeliveries come within minutes; replies older than the retention are of no further use. A
+     * thousand rows per statement, each committed on its own, so that the sweep never holds many
+     * locks for long nor builds one huge transaction.
+     */
+    @Scheduled(fixedDelayString = "${verification.cleanup-interval}")
     void forgetOldCommands() {
-        jdbc.sql("DELETE FROM processed_commands WHERE processed_at < ?")
-                .param(now().minus(properties.commandRetention()))
-                .update();
+        OffsetDateTime floor = now().minus(properties.commandRetention());
+        int deleted;
+        do {
+            deleted = jdbc.sql("""
+                            DELETE FROM processed_commands WHERE event_id IN (
+                                SELECT event_id FROM processed_commands WHERE processed_at < ?
+                                LIMIT ? FOR UPDATE SKIP LOCKED)""")
+                    .params(floor, BATCH)
+                    .update();
+        } while (deleted == BATCH);
     }
 
     private OffsetDateTime now() {

@@ -2,6 +2,7 @@ package uz.lms.registration.verification.users;
 
 import org.springframework.stereotype.Service;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent.UserVerified;
@@ -25,6 +26,13 @@ import java.util.UUID;
  * Checks a submitted code. Runs inside the command's transaction. The hash is compared in constant
  * time, and computed even for an unknown user, so that neither the answer nor its timing tells
  * whether a {@code telegram_id} exists.
+ *
+ * <p>A code typed in the chat comes from the account itself, a check over HTTP from anyone who
+ * knows the {@code telegram_id}; so each channel has its own budget of wrong checks per code, and
+ * HTTP checks can never burn the chat's code. Over HTTP the account also stops after
+ * {@code verification.max-failures} failed checks in a row, across codes, until
+ * {@code verification.failure-lockout} has passed since the last of them: new codes would
+ * otherwise buy new guesses without end.
  */
 @Service
 public class Verifications {
@@ -48,12 +56,14 @@ public class Verifications {
 
     public VerificationOutcome verify(VerifyCode command) {
         long telegramId = command.telegramId();
+        Channel channel = command.channel();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Optional<UserState> found = users.find(telegramId);
+        Optional<UserState> found = users.find(telegramId, channel);
         String storedHash = found.map(UserState::verificationCode).orElse(null);
         boolean matches = codes.matches(telegramId, command.verificationCode(), storedHash);
 
-        VerificationOutcome outcome = found.map(user -> check(user, matches, now)).orElseGet(() -> unknown(telegramId, now));
+        VerificationOutcome outcome = found.map(user -> check(user, matches, channel, now))
+                .orElseGet(() -> unknown(telegramId, channel, now));
         if (outcome instanceof Verified) {
             outbox.append(Topics.USER_EVENTS, telegramId,
                     new UserVerified(UUID.randomUUID(), now, telegramId, found.get().phoneNumber()));
@@ -64,40 +74,47 @@ public class Verifications {
         return outcome;
     }
 
-    private VerificationOutcome check(UserState user, boolean matches, Instant now) {
+    private VerificationOutcome check(UserState user, boolean matches, Channel channel, Instant now) {
         if (user.isVerified()) {
             return new AlreadyVerified();
         }
-        if (user.verificationCode() != null && user.failedAttempts() >= properties.maxAttempts()) {
+        if (exhausted(user, channel, now)) {
             return new AttemptsExhausted();
         }
         if (matches && user.expiresAt().isAfter(now)) {
-            if (users.markVerified(user.telegramId(), user.verificationCode(), now, properties.maxAttempts())) {
+            if (users.markVerified(user.telegramId(), user.verificationCode(), channel, now)) {
                 return new Verified();
             }
             // Another check won the race, or another user verified this number first: say which.
-            return users.find(user.telegramId()).map(this::lostRace).orElseGet(InvalidOrExpiredCode::new);
+            return users.find(user.telegramId(), channel).map(latest -> lostRace(latest, channel, now))
+                    .orElseGet(InvalidOrExpiredCode::new);
         }
-        if (!matches && user.verificationCode() != null) {
-            users.recordFailedAttempt(user.telegramId(), user.verificationCode(), now);
-        }
+        users.recordFailedCheck(user.telegramId(), user.verificationCode(), channel, now);
         return new InvalidOrExpiredCode();
+    }
+
+    /** Checks through this channel stop: the code is burned for it, or HTTP checks are locked out. */
+    private boolean exhausted(UserState user, Channel channel, Instant now) {
+        boolean burned = user.verificationCode() != null && user.failedAttempts() >= properties.maxAttempts();
+        boolean lockedOut = channel == Channel.API && user.apiFailuresInRow() >= properties.maxFailures()
+                && user.apiLastFailureAt().isAfter(now.minus(properties.failureLockout()));
+        return burned || lockedOut;
     }
 
     /** Runs the same statements a wrong code does, so that timing does not tell unknown users apart. */
-    private VerificationOutcome unknown(long telegramId, Instant now) {
-        users.recordFailedAttempt(telegramId, NO_CODE, now);
+    private VerificationOutcome unknown(long telegramId, Channel channel, Instant now) {
+        users.recordFailedCheck(telegramId, NO_CODE, channel, now);
         return new InvalidOrExpiredCode();
     }
 
-    private VerificationOutcome lostRace(UserState user) {
+    private VerificationOutcome lostRace(UserState user, Channel channel, Instant now) {
         if (user.isVerified()) {
             return new AlreadyVerified();
         }
         if (users.isPhoneNumberVerifiedByAnother(user.telegramId(), user.phoneNumber())) {
             return new PhoneNumberTaken();
         }
-        if (user.failedAttempts() >= properties.maxAttempts()) {
+        if (exhausted(user, channel, now)) {
             return new AttemptsExhausted();
         }
         return new InvalidOrExpiredCode();

@@ -8,8 +8,10 @@ import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.verification.TestClient;
 import uz.lms.registration.verification.VerificationServiceTest;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +42,12 @@ class OutboxTests extends VerificationServiceTest {
     @Test
     void aReplyAddressNobodyCanReceiveDoesNotStallTheOutbox() throws Exception {
         long hostile = newTelegramId();
-        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), hostile, newPhoneNumber(), "uz");
+        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), hostile, newPhoneNumber(), "uz",
+                RegisterUser.Source.TELEGRAM_CONTACT);
         var record = new ProducerRecord<>(Topics.REGISTRATION_REQUESTS, Topics.key(hostile), json.writeValueAsBytes(command));
-        record.headers().add(KafkaHeaders.REPLY_TOPIC, "not a topic!".getBytes(StandardCharsets.UTF_8));
+        // A reply topic the service answers on, but a partition no topic has.
+        record.headers().add(KafkaHeaders.REPLY_TOPIC, TestClient.REGISTRATION_REPLIES.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(KafkaHeaders.REPLY_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(-1).array());
         record.headers().add(KafkaHeaders.CORRELATION_ID, new byte[]{1, 2, 3});
 
         client.sendRaw(record);

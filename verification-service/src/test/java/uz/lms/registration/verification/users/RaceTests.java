@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.UserEvent;
@@ -49,7 +51,7 @@ class RaceTests extends VerificationServiceTest {
         String phone = newPhoneNumber();
 
         List<RegistrationOutcome> outcomes = race(() -> transactions.execute(status -> registrations.register(
-                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz"))));
+                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.TELEGRAM_CONTACT))));
 
         assertThat(outcomes).filteredOn(CodeSent.class::isInstance).hasSize(1);
         assertThat(outcomes).filteredOn(RegistrationOutcome.TooManyRequests.class::isInstance).hasSize(RACERS - 1);
@@ -68,7 +70,7 @@ class RaceTests extends VerificationServiceTest {
         String code = deliveredCode(telegramId).code();
 
         List<VerificationOutcome> outcomes = race(() -> transactions.execute(status -> verifications.verify(
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code))));
+                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT))));
 
         assertThat(outcomes).filteredOn(Verified.class::isInstance).hasSize(1);
         assertThat(outcomes).filteredOn(AlreadyVerified.class::isInstance).hasSize(RACERS - 1);
@@ -84,9 +86,9 @@ class RaceTests extends VerificationServiceTest {
         String wrong = code.equals("000000") ? "111111" : "000000";
 
         race(() -> transactions.execute(status -> verifications.verify(
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong))));
+                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong, Channel.API))));
 
-        assertThat(client.verify(telegramId, code)).isInstanceOf(VerificationOutcome.AttemptsExhausted.class);
+        assertThat(client.verify(telegramId, code, Channel.API)).isInstanceOf(VerificationOutcome.AttemptsExhausted.class);
     }
 
     private static <T> List<T> race(Callable<T> task) throws Exception {
