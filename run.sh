@@ -5,7 +5,7 @@
 #
 #   ./run.sh             build when the sources changed, then run
 #   ./run.sh --no-build  run the jars as they are
-#   ./run.sh watch       (in a second terminal) print every record on the topics as it passes, codes masked
+#   ./run.sh watch       (in a second terminal) print every record on the topics as it passes, codes and phone numbers masked
 #
 # Environment: SPRING_KAFKA_BOOTSTRAP_SERVERS, SPRING_DATASOURCE_URL (+ _USERNAME, _PASSWORD) and
 # TELEGRAM_BOT_TOKEN / TELEGRAM_API_URL replace the embedded parts; every other setting of the contract
@@ -189,7 +189,7 @@ banner() {
     fi
     echo "   Kafka        $kafka   topics: registration.requests, verification.requests,"
     echo "                verification.codes, user.events, code.deliveries (+ -dlt)"
-    echo "   Watch them   ./run.sh watch   (in another terminal: every record as it passes, codes masked)"
+    echo "   Watch them   ./run.sh watch   (in another terminal: every record as it passes, codes and phone numbers masked)"
     echo "   PostgreSQL   ${SPRING_DATASOURCE_URL:-}"
     echo "   Health       $gateway/actuator/health, :$(port_of verification-service) and :$(port_of telegram-service) likewise"
     echo "   Logs         $LOGS/"

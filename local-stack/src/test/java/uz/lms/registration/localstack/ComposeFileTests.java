@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,15 +92,28 @@ class ComposeFileTests {
     }
 
     @Test
-    void productionSecretsHaveNoDefaultAndCodesStayOutOfTheKafkaUi() {
+    void productionSecretsHaveNoDefaultAndTheKafkaUiIsReadOnlyOnLocalhost() {
         assertThat(environment("verification-service").get("VERIFICATION_CODE_SECRET")).asString()
                 .startsWith("${VERIFICATION_CODE_SECRET:?");
         assertThat(environment("verification-service").get("SPRING_PROFILES_ACTIVE")).isEqualTo("prod");
         Map<String, Object> ui = environment("kafka-ui");
         assertThat(ui.get("KAFKA_CLUSTERS_0_READONLY")).isEqualTo("true");
-        assertThat(ui.get("KAFKA_CLUSTERS_0_MASKING_0_FIELDS_0")).isEqualTo("code");
-        assertThat(ui.get("KAFKA_CLUSTERS_0_MASKING_0_TOPICVALUESPATTERN")).isEqualTo("verification\\.codes");
         assertThat(list(service("kafka-ui"), "ports")).singleElement().asString().startsWith("127.0.0.1:");
+    }
+
+    @Test
+    void theKafkaUiMasksCodesPhoneNumbersAndTypedTextOnEveryTopicDeadLettersIncluded() {
+        Map<String, Object> ui = environment("kafka-ui");
+        assertThat(ui.get("KAFKA_CLUSTERS_0_MASKING_0_TYPE")).isEqualTo("MASK");
+        assertThat(ui.entrySet().stream().filter(setting -> setting.getKey().startsWith("KAFKA_CLUSTERS_0_MASKING_0_FIELDS_"))
+                .map(Map.Entry::getValue))
+                .containsExactlyInAnyOrder("code", "verification_code", "phone_number", "text");
+        // kafbat matches the whole topic name against the pattern.
+        Pattern topics = Pattern.compile((String) ui.get("KAFKA_CLUSTERS_0_MASKING_0_TOPICVALUESPATTERN"));
+        assertThat(List.of("verification.codes", "verification.codes-dlt", "verification.requests",
+                "verification.requests-dlt", "registration.requests-dlt", "telegram.updates", "telegram.updates-dlt",
+                "user.events", "telegram.verification.replies"))
+                .allMatch(topic -> topics.matcher(topic).matches());
     }
 
     @Test

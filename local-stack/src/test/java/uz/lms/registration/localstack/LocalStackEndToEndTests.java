@@ -75,9 +75,11 @@ class LocalStackEndToEndTests {
                 "LOCAL_STACK_SANDBOX_PORT", String.valueOf(sandboxPort),
                 "SPRING_DATASOURCE_URL", "jdbc:postgresql://db.elsewhere/lms"));
 
-        assertThat(settings).containsOnlyKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "TELEGRAM_API_URL", "TELEGRAM_BOT_TOKEN");
+        assertThat(settings).containsOnlyKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "TELEGRAM_API_URL", "TELEGRAM_BOT_TOKEN",
+                "LOCAL_STACK_WEB_CHAT");
         assertThat(settings.getProperty("SPRING_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("localhost:" + kafkaPort);
         assertThat(settings.getProperty("TELEGRAM_API_URL")).endsWith(":" + sandboxPort);
+        assertThat(settings.getProperty("LOCAL_STACK_WEB_CHAT")).endsWith(":" + sandboxPort + "/");
         assertThat(data.resolve("postgres")).doesNotExist();
 
         stop(started.getFirst());

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -38,9 +39,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Starts the whole system exactly as a developer does, with {@code ./run.sh} (local-stack and the three
- * services' exec jars as processes, on free ports), then registers one person through the web chat and
- * one client through the HTTP API, sees {@code UserVerified} on {@code user.events}, and stops run.sh.
- * Runs with failsafe, after {@code package} has built the jars.
+ * services' exec jars as processes, on free ports). People share their contact in the web chat, then verify
+ * in the chat or over the HTTP API; an outsider with the HTTP API can neither bind a number nor keep its
+ * owner from verifying; {@code ./run.sh watch} masks what operators must not read; and stopping run.sh
+ * leaves nothing behind. Runs with failsafe, after {@code package} has built the jars.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,9 +52,16 @@ class WholeSystemEndToEndTests {
     private static final Duration STARTUP = Duration.ofSeconds(180);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
-    private static final Pattern CODE_IN_JSON = Pattern.compile("\"code\"\\s*:\\s*\"\\d");
+    /** A code as a JSON value, issued or typed: what run.sh watch must never print. */
+    private static final Pattern CODE_IN_JSON = Pattern.compile("\"\\d{6}\"");
+    /** The test's phone numbers, as given or normalized: "+998 90 111 22 33", "998901112233", ... */
+    private static final Pattern PHONE_NUMBER = Pattern.compile("998[\\d -]{9,}");
+    private static final String CODE_VALIDITY = "\nIt is valid for 60 seconds: type it here.";
     private static final long CHAT_USER = 910_000_001L;
     private static final long API_CLIENT = 910_000_002L;
+    private static final long OWNER = 910_000_003L;
+    private static final long OUTSIDER = 910_000_004L;
+    private static final long GUESSED = 910_000_005L;
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -119,60 +128,119 @@ class WholeSystemEndToEndTests {
 
     @Test
     @Order(1)
-    void aPersonRegistersInTheWebChat() throws Exception {
-        chat("/api/messages", "\"text\":\"/start\"");
+    void aPersonRegistersInTheWebChatAndTheChatReadsInOrder() throws Exception {
+        chat(CHAT_USER, "/api/messages", "\"text\":\"/start\"");
         JsonNode greeting = awaitBotMessage(CHAT_USER, 0, message -> message.path("reply_markup").has("keyboard"));
         assertThat(greeting.at("/reply_markup/keyboard/0/0/request_contact").asBoolean()).isTrue();
 
-        chat("/api/contact", "\"phone_number\":\"+998 90 111 22 33\"");
-        JsonNode code = awaitBotMessage(CHAT_USER, greeting.get("message_id").asInt(),
-                message -> CODE.matcher(message.get("text").asString()).find());
-        chat("/api/messages", "\"text\":\"" + codeIn(code) + "\"");
+        shareContact(CHAT_USER, "+998 90 111 22 33");
+        JsonNode code = awaitCode(CHAT_USER, greeting);
+        assertThat(code.get("text").asString()).endsWith(CODE_VALIDITY);
+        // Once the bot has handled verification-service's answer to the contact, all it said is in the chat.
+        await().atMost(PATIENCE).until(() -> Files.readString(data.resolve("logs/telegram-service.log"))
+                .contains("registration telegram_id=" + CHAT_USER + " outcome=code_sent"));
+        assertThat(botMessages(CHAT_USER, greeting.get("message_id").asInt())).singleElement()
+                .satisfies(only -> assertThat(only.get("message_id")).isEqualTo(code.get("message_id")));
 
+        chat(CHAT_USER, "/api/messages", "\"text\":\"" + codeIn(code) + "\"");
         JsonNode verified = awaitUserEvent("UserVerified", CHAT_USER);
         assertThat(verified.get("phone_number").asString()).isEqualTo("+998901112233");
-        awaitBotMessage(CHAT_USER, code.get("message_id").asInt(), message -> true);
+        awaitBotMessage(CHAT_USER, code.get("message_id").asInt(),
+                message -> message.get("text").asString().equals("Congratulations! You are verified."));
     }
 
     @Test
     @Order(2)
-    void aClientRegistersAndVerifiesThroughTheHttpApi() throws Exception {
-        // The code reaches a user only through their chat with the bot, so they open it first.
-        chat(API_CLIENT, "/api/messages", "\"text\":\"/start\"");
-        JsonNode greeting = awaitBotMessage(API_CLIENT, 0, message -> true);
+    void onceTheNumberIsSharedAClientAsksForANewCodeAndVerifiesItThroughTheHttpApi() throws Exception {
+        String phoneNumber = "{\"telegram_id\":" + API_CLIENT + ",\"phone_number\":\"+998 90 111 22 44\"}";
+        HttpResponse<String> beforeSharing = gateway("/register", phoneNumber);
+        assertThat(beforeSharing.statusCode()).isEqualTo(409);
+        assertThat(beforeSharing.body()).isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
 
-        HttpResponse<String> registered = gateway("/register",
-                "{\"telegram_id\":" + API_CLIENT + ",\"phone_number\":\"+998 90 111 22 44\"}");
+        shareContact(API_CLIENT, "+998901112244");
+        JsonNode first = awaitCode(API_CLIENT, null);
+        HttpResponse<String> registered = gateway("/register", phoneNumber);
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(200);
         assertThat(json.readTree(registered.body()).get("expires_in").asInt()).isEqualTo(60);
 
-        JsonNode code = awaitBotMessage(API_CLIENT, greeting.get("message_id").asInt(),
-                message -> CODE.matcher(message.get("text").asString()).find());
-        HttpResponse<String> verified = gateway("/verify",
-                "{\"telegram_id\":" + API_CLIENT + ",\"verification_code\":\"" + codeIn(code) + "\"}");
+        // The new code replaces the first one and reaches the user only through the chat.
+        JsonNode code = awaitCode(API_CLIENT, first);
+        HttpResponse<String> verified = verify(API_CLIENT, codeIn(code));
         assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
         assertThat(json.readTree(verified.body()).get("message").asString()).isEqualTo("User successfully verified");
         assertThat(awaitUserEvent("UserVerified", API_CLIENT).get("phone_number").asString()).isEqualTo("+998901112244");
 
-        HttpResponse<String> again = gateway("/register",
-                "{\"telegram_id\":" + API_CLIENT + ",\"phone_number\":\"+998 90 111 22 44\"}");
+        HttpResponse<String> again = gateway("/register", phoneNumber);
         assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).isEqualTo("{\"detail\":\"User is already verified\"}");
         assertThat(http.send(HttpRequest.newBuilder(gatewayUrl("/docs")).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isIn(200, 302);
+                .statusCode()).isEqualTo(200);
     }
 
     @Test
     @Order(3)
-    void runShWatchShowsTheFlowOnTheTopicsButNeverACode() throws Exception {
+    void aNumberSomeoneElseGivesOverHttpIsRefusedAndItsOwnerStillRegisters() throws Exception {
+        String ownersNumber = "+998 90 111 22 55";
+        shareContact(OUTSIDER, "+998 90 111 22 66");
+        awaitCode(OUTSIDER, null);
+
+        // Neither the outsider's account with the owner's number, nor the owner's account with the outsider's.
+        for (String attempt : List.of(
+                "{\"telegram_id\":" + OUTSIDER + ",\"phone_number\":\"" + ownersNumber + "\"}",
+                "{\"telegram_id\":" + OWNER + ",\"phone_number\":\"" + ownersNumber + "\"}",
+                "{\"telegram_id\":" + OWNER + ",\"phone_number\":\"+998 90 111 22 66\"}")) {
+            HttpResponse<String> refused = gateway("/register", attempt);
+            assertThat(refused.statusCode()).as(attempt).isEqualTo(409);
+            assertThat(refused.body()).isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
+        }
+
+        shareContact(OWNER, ownersNumber);
+        JsonNode code = awaitCode(OWNER, null);
+        chat(OWNER, "/api/messages", "\"text\":\"" + codeIn(code) + "\"");
+        assertThat(awaitUserEvent("UserVerified", OWNER).get("phone_number").asString()).isEqualTo("+998901112255");
+    }
+
+    @Test
+    @Order(4)
+    void aHundredWrongChecksOverHttpLeaveTheChatAbleToVerify() throws Exception {
+        shareContact(GUESSED, "+998 90 111 22 77");
+        JsonNode codeMessage = awaitCode(GUESSED, null);
+        String code = codeIn(codeMessage);
+
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (int guess = 0, made = 0; made < 100; guess++) {
+            String candidate = "%06d".formatted(guess);
+            if (!candidate.equals(code)) {
+                statuses.merge(verify(GUESSED, candidate).statusCode(), 1, Integer::sum);
+                made++;
+            }
+        }
+        // At most verification.max-attempts wrong checks of a code over HTTP; the rest are refused unchecked
+        // (the gateway's rate limit may refuse some first, with 429 too).
+        assertThat(statuses).as("status: count").containsOnlyKeys(400, 429);
+        assertThat(statuses.getOrDefault(400, 0)).isLessThanOrEqualTo(5);
+        assertThat(verify(GUESSED, code).statusCode()).as("the right code, burned for HTTP").isEqualTo(429);
+
+        chat(GUESSED, "/api/messages", "\"text\":\"" + code + "\"");
+        awaitBotMessage(GUESSED, codeMessage.get("message_id").asInt(),
+                message -> message.get("text").asString().equals("Congratulations! You are verified."));
+        assertThat(awaitUserEvent("UserVerified", GUESSED).get("phone_number").asString()).isEqualTo("+998901112277");
+    }
+
+    @Test
+    @Order(5)
+    void runShWatchShowsTheFlowOnTheTopicsButNoCodeNorPhoneNumber() throws Exception {
         Process watch = runSh("watch.out", "watch");
         try {
             await().atMost(PATIENCE).until(() -> Files.readString(data.resolve("watch.out")).lines()
                     .anyMatch(line -> line.contains("user.events") && line.contains("\"UserVerified\"")
-                            && line.contains(String.valueOf(API_CLIENT))));
+                            && line.contains(String.valueOf(GUESSED))));
             String watched = Files.readString(data.resolve("watch.out"));
             assertThat(watched).contains("registration.requests", "verification.requests", "code.deliveries",
-                    "verification.codes", "\"code\":\"******\"");
-            assertThat(CODE_IN_JSON.matcher(watched).find()).isFalse();
+                    "verification.codes", "telegram.updates", "\"code\":\"******\"", "\"verification_code\":\"******\"",
+                    "\"phone_number\":\"******\"", "\"text\":\"******\"");
+            assertThat(CODE_IN_JSON.matcher(watched).find()).as("a code in run.sh watch's output").isFalse();
+            assertThat(PHONE_NUMBER.matcher(watched).find()).as("a phone number in run.sh watch's output").isFalse();
         } finally {
             watch.destroy();
             watch.waitFor(30, TimeUnit.SECONDS);
@@ -180,7 +248,7 @@ class WholeSystemEndToEndTests {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void stoppingRunShLeavesNoProcessBehind() throws Exception {
         List<ProcessHandle> started = runSh.toHandle().descendants().toList();
         assertThat(started).hasSizeGreaterThanOrEqualTo(4);
@@ -196,10 +264,6 @@ class WholeSystemEndToEndTests {
         assertThat(output()).contains("Stopped.");
     }
 
-    private void chat(String path, String fields) throws Exception {
-        chat(CHAT_USER, path, fields);
-    }
-
     private void chat(long userId, String path, String fields) throws Exception {
         String body = "{\"user_id\":\"" + userId + "\",\"first_name\":\"E2E\",\"language_code\":\"en\"," + fields + "}";
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(sandboxUrl(path))
@@ -208,19 +272,32 @@ class WholeSystemEndToEndTests {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
+    /** The user's own contact, shared with the web chat's button. */
+    private void shareContact(long userId, String phoneNumber) throws Exception {
+        chat(userId, "/api/contact", "\"phone_number\":\"" + phoneNumber + "\"");
+    }
+
+    /** The first message with a code the bot sent this user after {@code after} (null: from the start). */
+    private JsonNode awaitCode(long userId, JsonNode after) {
+        return awaitBotMessage(userId, after == null ? 0 : after.get("message_id").asInt(),
+                message -> CODE.matcher(message.get("text").asString()).find());
+    }
+
+    /** The messages the bot sent this user after {@code afterId}, oldest first, read as the web chat does. */
+    private List<JsonNode> botMessages(long userId, int afterId) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                sandboxUrl("/api/messages?user_id=" + userId + "&after=" + afterId)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> messages = new ArrayList<>();
+        json.readTree(response.body()).get("messages").forEach(messages::add);
+        return messages;
+    }
+
     /** The first message the bot sent this user after {@code afterId} that matches, read as the web chat does. */
     private JsonNode awaitBotMessage(long userId, int afterId, Predicate<JsonNode> matching) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    sandboxUrl("/api/messages?user_id=" + userId + "&after=" + afterId)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            for (JsonNode message : json.readTree(response.body()).get("messages")) {
-                if (matching.test(message)) {
-                    return message;
-                }
-            }
-            return null;
-        }, message -> message != null);
+        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(
+                () -> botMessages(userId, afterId).stream().filter(matching).findFirst().orElse(null),
+                message -> message != null);
     }
 
     private JsonNode awaitUserEvent(String type, long telegramId) {
@@ -228,6 +305,10 @@ class WholeSystemEndToEndTests {
                 .filter(event -> event.get("type").asString().equals(type))
                 .filter(event -> event.get("telegram_id").asLong() == telegramId)
                 .findFirst().orElse(null), event -> event != null);
+    }
+
+    private HttpResponse<String> verify(long telegramId, String code) throws Exception {
+        return gateway("/verify", "{\"telegram_id\":" + telegramId + ",\"verification_code\":\"" + code + "\"}");
     }
 
     private HttpResponse<String> gateway(String path, String body) throws Exception {

@@ -103,15 +103,19 @@ class Conversation {
             return;
         }
         log.info("registration telegram_id={} outcome={}", update.userId(), outcome.get().type());
-        String answer = switch (outcome.get()) {
-            case RegistrationOutcome.CodeSent sent -> texts.get("code.sent", language, sent.expiresIn());
-            case AlreadyVerified already -> texts.get("already.verified", language);
-            case PhoneNumberTaken taken -> texts.get("phone.taken", language);
-            case RegistrationOutcome.TooManyRequests tooMany -> texts.get("too.many.requests", language,
-                    tooMany.retryAfter());
-            case RegistrationOutcome.ShareNumberFirst shareFirst -> texts.get("share.first", language);
+        Optional<String> answer = switch (outcome.get()) {
+            // The code's own message answers (CodeDelivery): a notice sent from here could reach the chat after it.
+            case RegistrationOutcome.CodeSent sent -> Optional.empty();
+            case AlreadyVerified already -> Optional.of(texts.get("already.verified", language));
+            case PhoneNumberTaken taken -> Optional.of(texts.get("phone.taken", language));
+            case RegistrationOutcome.TooManyRequests tooMany -> Optional.of(texts.get("too.many.requests", language,
+                    tooMany.retryAfter()));
+            // Not expected for a contact, which attests the number; should it come, sharing it again starts over.
+            case RegistrationOutcome.ShareNumberFirst shareFirst -> Optional.of(texts.get("share.first", language));
         };
-        reply(update, answer, new ReplyKeyboardRemove(true));
+        if (answer.isPresent()) {
+            reply(update, answer.get(), new ReplyKeyboardRemove(true));
+        }
     }
 
     private void verify(ChatUpdate update, String code) throws InterruptedException {

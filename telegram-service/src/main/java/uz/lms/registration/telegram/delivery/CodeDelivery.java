@@ -7,6 +7,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 import org.telegram.telegrambots.meta.api.methods.ParseMode;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.ReplyKeyboardRemove;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.DeliveryEvent;
 import uz.lms.registration.contracts.Topics;
@@ -16,6 +17,7 @@ import uz.lms.registration.telegram.bot.SendResult;
 import uz.lms.registration.telegram.bot.Texts;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -56,10 +58,14 @@ class CodeDelivery {
     }
 
     private DeliveryEvent send(DeliverCode code) throws InterruptedException {
+        // The code's message is also the answer to the shared contact: how long the code lives and where to type
+        // it, and the contact keyboard gone. A separate notice could reach the chat after the code.
+        long validFor = Duration.between(code.occurredAt(), code.expiresAt()).toSeconds();
         SendMessage message = SendMessage.builder()
                 .chatId(code.telegramId())
-                .text(texts.get("code.message", Texts.language(code.language()), code.code()))
+                .text(texts.get("code.message", Texts.language(code.language()), code.code(), validFor))
                 .parseMode(ParseMode.HTML)
+                .replyMarkup(new ReplyKeyboardRemove(true))
                 .build();
         return switch (messenger.send(message, code.expiresAt())) {
             case SendResult.Sent sent -> new DeliveryEvent.CodeDelivered(UUID.randomUUID(), clock.instant(),
