@@ -1,4 +1,4 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.conversation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +25,7 @@ import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
 import uz.lms.registration.telegram.bot.Messenger;
 import uz.lms.registration.telegram.bot.SendResult;
 import uz.lms.registration.telegram.bot.Texts;
+import uz.lms.registration.telegram.polling.ChatUpdate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class Conversation {
     }
 
     @KafkaListener(id = "telegram-conversation", topics = TelegramTopics.UPDATES,
-            properties = "spring.json.value.default.type=uz.lms.registration.telegram.chat.ChatUpdate")
+            properties = "spring.json.value.default.type=uz.lms.registration.telegram.polling.ChatUpdate")
     void answer(ChatUpdate update) throws InterruptedException {
         String text = update.text() == null ? "" : update.text().strip();
         boolean start = text.equals("/start") || text.startsWith("/start ") || text.startsWith("/start@");

@@ -1,4 +1,4 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.polling;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.telegram.telegrambots.meta.api.objects.Update;
@@ -19,7 +19,7 @@ import java.util.UUID;
  * @param text      null for messages without text
  * @param contact   null unless the user shared a contact
  */
-record ChatUpdate(
+public record ChatUpdate(
         @JsonProperty("update_id") long updateId,
         @JsonProperty("chat_id") long chatId,
         @JsonProperty("message_id") long messageId,
@@ -51,7 +51,7 @@ record ChatUpdate(
      * verification-service once and answered as before. The date tells apart chats whose message
      * ids started again (a new sandbox).
      */
-    UUID commandId() {
+    public UUID commandId() {
         return UUID.nameUUIDFromBytes(("telegram-message:" + chatId + ":" + messageId + ":" + date)
                 .getBytes(StandardCharsets.UTF_8));
     }
@@ -63,7 +63,7 @@ record ChatUpdate(
     }
 
     /** @param userId the Telegram account the contact belongs to; null when it belongs to none */
-    record SharedContact(@JsonProperty("phone_number") String phoneNumber, @JsonProperty("user_id") Long userId) {
+    public record SharedContact(@JsonProperty("phone_number") String phoneNumber, @JsonProperty("user_id") Long userId) {
 
         @Override
         public String toString() {
