@@ -1,5 +1,6 @@
 package uz.lms.registration.telegram.conversation;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -153,7 +154,7 @@ class Conversation {
                 .resizeKeyboard(true).build();
     }
 
-    private void reply(ChatUpdate update, String text, ReplyKeyboard keyboard) throws InterruptedException {
+    private void reply(ChatUpdate update, String text, @Nullable ReplyKeyboard keyboard) throws InterruptedException {
         SendMessage message = SendMessage.builder().chatId(update.chatId()).text(text).replyMarkup(keyboard).build();
         SendResult result = messenger.send(message, clock.instant().plus(REPLY_DEADLINE));
         if (!(result instanceof SendResult.Sent)) {

@@ -1,6 +1,7 @@
 package uz.lms.registration.telegram.polling;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import uz.lms.registration.telegram.bot.Texts;
@@ -27,8 +28,8 @@ public record ChatUpdate(
         @JsonProperty("private_chat") boolean privateChat,
         @JsonProperty("user_id") long userId,
         @JsonProperty("language") String language,
-        @JsonProperty("text") String text,
-        @JsonProperty("contact") SharedContact contact) {
+        @JsonProperty("text") @Nullable String text,
+        @JsonProperty("contact") @Nullable SharedContact contact) {
 
     /** Messages from users only: edits, channel posts and the like are not part of the conversation. */
     static Optional<ChatUpdate> of(Update update) {
@@ -63,7 +64,8 @@ public record ChatUpdate(
     }
 
     /** @param userId the Telegram account the contact belongs to; null when it belongs to none */
-    public record SharedContact(@JsonProperty("phone_number") String phoneNumber, @JsonProperty("user_id") Long userId) {
+    public record SharedContact(@JsonProperty("phone_number") String phoneNumber,
+                                @JsonProperty("user_id") @Nullable Long userId) {
 
         @Override
         public String toString() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -50,8 +51,8 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
     private final TelegramUrl telegramUrl;
     private final KafkaTemplate<String, Object> kafka;
 
-    private volatile ScheduledExecutorService executor;
-    private OkHttpClient http;
+    private volatile @Nullable ScheduledExecutorService executor;
+    private @Nullable OkHttpClient http;
 
     UpdatePoller(TelegramProperties properties, TelegramUrl telegramUrl, KafkaTemplate<String, Object> kafka,
                  MeterRegistry meters) {
