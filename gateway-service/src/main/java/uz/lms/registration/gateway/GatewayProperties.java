@@ -3,6 +3,7 @@ package uz.lms.registration.gateway;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -16,7 +17,7 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("gateway")
-public record GatewayProperties(@NotNull @DurationMin(millis = 1) Duration replyTimeout, String apiKey,
+public record GatewayProperties(@NotNull @DurationMin(millis = 1) Duration replyTimeout, @Nullable String apiKey,
                                 @Min(1) int topicPartitions) {
 
     public boolean apiKeyRequired() {

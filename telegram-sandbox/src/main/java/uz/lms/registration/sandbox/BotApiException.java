@@ -1,16 +1,18 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
+
 /** A Bot API error answer: {@code {"ok": false, "error_code": ..., "description": ...}}. */
 final class BotApiException extends RuntimeException {
 
     private final int errorCode;
-    private final Integer retryAfter;
+    private final @Nullable Integer retryAfter;
 
     BotApiException(int errorCode, String description) {
         this(errorCode, description, null);
     }
 
-    private BotApiException(int errorCode, String description, Integer retryAfter) {
+    private BotApiException(int errorCode, String description, @Nullable Integer retryAfter) {
         super(description, null, false, false);
         this.errorCode = errorCode;
         this.retryAfter = retryAfter;
@@ -25,7 +27,7 @@ final class BotApiException extends RuntimeException {
     }
 
     /** Seconds the bot must wait, for a 429; null otherwise. */
-    Integer retryAfter() {
+    @Nullable Integer retryAfter() {
         return retryAfter;
     }
 }

@@ -1,5 +1,6 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -155,7 +156,8 @@ public final class FakeTelegram {
     }
 
     /** Bot API {@code sendMessage}: records the message, or fails as Telegram would. */
-    synchronized ObjectNode sendMessage(long chatId, String text, String parseMode, JsonNode replyMarkup) {
+    synchronized ObjectNode sendMessage(long chatId, @Nullable String text, @Nullable String parseMode,
+                                      @Nullable JsonNode replyMarkup) {
         ObjectNode chat = chats.get(chatId);
         if (chat == null) {
             throw new BotApiException(400, "Bad Request: chat not found");
@@ -178,7 +180,7 @@ public final class FakeTelegram {
         return message.put("date", sent.sentAt().getEpochSecond()).put("text", text);
     }
 
-    synchronized void setCommands(JsonNode commands) {
+    synchronized void setCommands(@Nullable JsonNode commands) {
         this.commands = commands == null ? json.createArrayNode() : commands.deepCopy();
     }
 

@@ -3,6 +3,7 @@ package uz.lms.registration.sandbox;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +36,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService handlers;
     private final JsonMapper json = JsonMapper.builder().build();
-    private volatile HttpHandler besideBotApi;
+    private volatile @Nullable HttpHandler besideBotApi;
 
     private FakeTelegramServer(FakeTelegram telegram, String token, int port) throws IOException {
         this.telegram = telegram;
@@ -162,7 +163,7 @@ public final class FakeTelegramServer implements AutoCloseable {
         return params;
     }
 
-    private static void putForm(ObjectNode params, String form) {
+    private static void putForm(ObjectNode params, @Nullable String form) {
         if (form == null || form.isEmpty()) {
             return;
         }
@@ -190,7 +191,7 @@ public final class FakeTelegramServer implements AutoCloseable {
     }
 
     /** A structured parameter: an object in a JSON body, a JSON string in a form. */
-    private JsonNode jsonParam(ObjectNode params, String name) {
+    private @Nullable JsonNode jsonParam(ObjectNode params, String name) {
         JsonNode value = params.get(name);
         if (value == null || !value.isString()) {
             return value;

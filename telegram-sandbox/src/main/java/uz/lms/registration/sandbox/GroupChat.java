@@ -1,5 +1,6 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -23,7 +24,7 @@ public final class GroupChat {
         return telegram.receive(chat, from, message -> Messages.text(message, text));
     }
 
-    public int shareContact(TelegramUser from, String phoneNumber, Long userId) {
+    public int shareContact(TelegramUser from, String phoneNumber, @Nullable Long userId) {
         return telegram.receive(chat, from, message -> Messages.contact(message, phoneNumber, from.firstName(), userId));
     }
 

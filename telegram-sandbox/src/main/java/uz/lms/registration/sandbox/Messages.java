@@ -1,5 +1,6 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The content parts of an incoming Telegram message. */
@@ -17,7 +18,7 @@ final class Messages {
         }
     }
 
-    static void contact(ObjectNode message, String phoneNumber, String firstName, Long userId) {
+    static void contact(ObjectNode message, String phoneNumber, String firstName, @Nullable Long userId) {
         ObjectNode contact = message.putObject("contact").put("phone_number", phoneNumber).put("first_name", firstName);
         if (userId != null) {
             contact.put("user_id", userId);

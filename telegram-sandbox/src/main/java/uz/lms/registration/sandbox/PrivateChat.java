@@ -1,5 +1,6 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -44,7 +45,7 @@ public final class PrivateChat {
      * The user forwards a contact card: someone else's ({@code userId} of another user) or one
      * that belongs to no Telegram account ({@code userId} null).
      */
-    public int shareContact(String phoneNumber, String firstName, Long userId) {
+    public int shareContact(String phoneNumber, String firstName, @Nullable Long userId) {
         return telegram.receive(chat, user, message -> Messages.contact(message, phoneNumber, firstName, userId));
     }
 

@@ -1,5 +1,6 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Instant;
@@ -10,8 +11,8 @@ import java.time.Instant;
  * @param parseMode   {@code HTML}, {@code MarkdownV2} or null
  * @param replyMarkup the keyboard JSON as the bot sent it, or null
  */
-public record SentMessage(long chatId, int messageId, String text, String parseMode, JsonNode replyMarkup,
-                          Instant sentAt) {
+public record SentMessage(long chatId, int messageId, String text, @Nullable String parseMode,
+                          @Nullable JsonNode replyMarkup, Instant sentAt) {
 
     /** Whether the message shows a reply keyboard with a button that shares the user's contact. */
     public boolean requestsContact() {

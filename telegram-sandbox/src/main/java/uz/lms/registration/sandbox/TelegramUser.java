@@ -1,5 +1,6 @@
 package uz.lms.registration.sandbox;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -8,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param languageCode the IETF tag of the user's Telegram client ({@code uz}, {@code ru}, {@code en}), or null
  */
-public record TelegramUser(long id, String firstName, String languageCode) {
+public record TelegramUser(long id, String firstName, @Nullable String languageCode) {
 
     ObjectNode toJson(JsonMapper json) {
         ObjectNode user = json.createObjectNode().put("id", id).put("is_bot", false).put("first_name", firstName);

@@ -2,6 +2,7 @@ package uz.lms.registration.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -107,7 +108,7 @@ public final class WebChat implements HttpHandler {
                 language.isEmpty() ? null : language);
     }
 
-    private static long userId(String value) {
+    private static long userId(@Nullable String value) {
         long id = number(value, "user_id");
         if (id <= 0) {
             throw new IllegalArgumentException("user_id must be a positive number");
@@ -115,7 +116,7 @@ public final class WebChat implements HttpHandler {
         return id;
     }
 
-    private static long number(String value, String name) {
+    private static long number(@Nullable String value, String name) {
         try {
             return Long.parseLong(value == null ? "" : value.strip());
         } catch (NumberFormatException e) {

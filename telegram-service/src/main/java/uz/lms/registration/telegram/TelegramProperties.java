@@ -3,6 +3,7 @@ package uz.lms.registration.telegram;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
@@ -19,7 +20,7 @@ import java.time.Duration;
 @Validated
 @ConfigurationProperties("telegram")
 public record TelegramProperties(
-        String botToken,
+        @Nullable String botToken,
         @NotNull URI apiUrl,
         @Valid @NotNull Polling polling,
         @Valid @NotNull RateLimit rateLimit,

@@ -1,6 +1,7 @@
 package uz.lms.registration.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -21,8 +22,8 @@ public final class EmbeddedInfrastructure {
     private static final int PARTITIONS = 3;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    private static EmbeddedKafkaBroker kafka;
-    private static EmbeddedPostgres postgres;
+    private static @Nullable EmbeddedKafkaBroker kafka;
+    private static @Nullable EmbeddedPostgres postgres;
 
     private EmbeddedInfrastructure() {
     }

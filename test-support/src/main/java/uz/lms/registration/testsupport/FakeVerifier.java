@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.support.KafkaHeaders;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.DeliverCode;
@@ -71,7 +72,7 @@ public final class FakeVerifier implements AutoCloseable {
     private volatile RegistrationOutcome defaultRegistration = new RegistrationOutcome.CodeSent(60);
     private volatile VerificationOutcome defaultVerification = new VerificationOutcome.InvalidOrExpiredCode();
     private volatile boolean silent;
-    private volatile RuntimeException failure;
+    private volatile @Nullable RuntimeException failure;
 
     private FakeVerifier(String bootstrapServers) {
         createTopics(bootstrapServers);

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -171,7 +172,7 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
                 .build();
     }
 
-    private static boolean assigned(Collection<?> partitions) {
+    private static boolean assigned(@Nullable Collection<?> partitions) {
         return partitions != null && !partitions.isEmpty();
     }
 

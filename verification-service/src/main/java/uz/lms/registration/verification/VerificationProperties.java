@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -45,7 +46,7 @@ public record VerificationProperties(
         @NotNull @DurationMin(minutes = 1) @DurationMax(days = 1) Duration codesWindow,
         @Min(1) @Max(100) int maxFailures,
         @NotNull @DurationMin(minutes = 1) @DurationMax(days = 7) Duration failureLockout,
-        String codeSecret,
+        @Nullable String codeSecret,
         @Min(1) int topicPartitions,
         @NotNull Duration outboxSweepInterval,
         @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30) Duration commandRetention,

@@ -2,6 +2,7 @@ package uz.lms.registration.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -30,7 +31,7 @@ class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyCheck.class);
 
-    private final byte[] apiKey;
+    private final byte @Nullable [] apiKey;
     private final Outcomes outcomes;
 
     ApiKeyCheck(GatewayProperties properties, Outcomes outcomes) {

@@ -1,5 +1,6 @@
 package uz.lms.registration.gateway.api;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,12 +26,12 @@ public final class JsonBody {
     public static final String REDACTED = "[redacted]";
     private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private final JsonNode body;
+    private final @Nullable JsonNode body;
     private final Set<String> echoable;
     private final Set<String> declared = new LinkedHashSet<>();
     private final List<ValidationError> errors = new ArrayList<>();
 
-    private JsonBody(JsonNode body, Set<String> echoable) {
+    private JsonBody(@Nullable JsonNode body, Set<String> echoable) {
         this.body = body;
         this.echoable = echoable;
         if (body == null || body.isNull() || body.isMissingNode()) {
@@ -41,7 +42,7 @@ public final class JsonBody {
     }
 
     /** @param echoable the fields whose values may be repeated in an error's {@code input} */
-    public static JsonBody of(JsonNode body, String... echoable) {
+    public static JsonBody of(@Nullable JsonNode body, String... echoable) {
         return new JsonBody(body, Set.of(echoable));
     }
 
@@ -69,7 +70,7 @@ public final class JsonBody {
     }
 
     /** A JSON string, or null after recording why not. */
-    public String string(String field) {
+    public @Nullable String string(String field) {
         JsonNode value = field(field);
         if (value == null) {
             return null;
@@ -82,7 +83,7 @@ public final class JsonBody {
     }
 
     /** Records a problem with a field that was read successfully but is not acceptable. */
-    public void reject(String field, String type, String msg, Map<String, Object> ctx) {
+    public void reject(String field, String type, String msg, @Nullable Map<String, Object> ctx) {
         errors.add(new ValidationError(type, List.of("body", field), msg, input(field, body.get(field)), ctx));
     }
 
@@ -101,7 +102,7 @@ public final class JsonBody {
         }
     }
 
-    private JsonNode field(String name) {
+    private @Nullable JsonNode field(String name) {
         declared.add(name);
         if (body == null || !body.isObject()) {
             return null;
@@ -113,7 +114,7 @@ public final class JsonBody {
         return value;
     }
 
-    private Object input(String field, JsonNode value) {
+    private @Nullable Object input(String field, @Nullable JsonNode value) {
         return echoable.contains(field) ? value : REDACTED;
     }
 

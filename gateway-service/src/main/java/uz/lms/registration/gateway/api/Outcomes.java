@@ -3,6 +3,7 @@ package uz.lms.registration.gateway.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -59,7 +60,7 @@ public class Outcomes {
         record(request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE), outcome);
     }
 
-    void record(Object handler, String outcome) {
+    void record(@Nullable Object handler, String outcome) {
         String endpoint = endpoint(handler);
         if (endpoint != null) {
             count(endpoint, outcome);
@@ -67,7 +68,7 @@ public class Outcomes {
     }
 
     /** The name of the {@link ApiEndpoint} a handler is, or null for docs, actuator and error pages. */
-    static String endpoint(Object handler) {
+    static @Nullable String endpoint(@Nullable Object handler) {
         return handler instanceof HandlerMethod method
                 && method.getMethodAnnotation(ApiEndpoint.class) instanceof ApiEndpoint endpoint ? endpoint.value() : null;
     }

@@ -4,6 +4,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.http.HttpStatus;
@@ -30,7 +31,7 @@ class ProtocolErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWeb
     public static class JsonErrorReport extends ErrorReportValve {
 
         @Override
-        protected void report(Request request, Response response, Throwable throwable) {
+        protected void report(Request request, Response response, @Nullable Throwable throwable) {
             int status = response.getStatus();
             if (status < 400 || response.isCommitted() || response.getContentWritten() > 0) {
                 return;

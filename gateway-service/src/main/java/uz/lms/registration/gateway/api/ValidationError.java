@@ -2,6 +2,7 @@ package uz.lms.registration.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ public record ValidationError(
                 example = "[\"body\", \"phone_number\"]") List<Object> loc,
         @Schema(requiredMode = REQUIRED, example = "Field required") String msg,
         @Schema(requiredMode = REQUIRED, description = "the offending value, any JSON value or null; \"[redacted]\" "
-                + "for anything but telegram_id and phone_number") Object input,
+                + "for anything but telegram_id and phone_number") @Nullable Object input,
         @Schema(description = "the rule's parameters, e.g. {\"ge\": 1}")
-        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> ctx) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, Object> ctx) {
 
     static ValidationError missingBody() {
         return new ValidationError("missing", List.of("body"), "Field required", null, null);

@@ -5,6 +5,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.api.JsonBody;
 
@@ -25,7 +26,7 @@ record RegisterRequest(
     // libphonenumber alone also accepts letters, dots, brackets and more; the contract allows these only.
     private static final Pattern ACCEPTED = Pattern.compile("\\+?[0-9][0-9 -]{0,30}");
 
-    static RegisterRequest from(JsonNode body) {
+    static RegisterRequest from(@Nullable JsonNode body) {
         JsonBody json = JsonBody.of(body, "telegram_id", "phone_number");
         long telegramId = json.positiveLong("telegram_id");
         String phone = json.string("phone_number");
@@ -37,7 +38,7 @@ record RegisterRequest(
         return new RegisterRequest(telegramId, normalized);
     }
 
-    private static String e164(String phone) {
+    private static @Nullable String e164(String phone) {
         String candidate = phone.strip();
         if (!ACCEPTED.matcher(candidate).matches()) {
             return null;

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -56,5 +57,5 @@ interface RegistrationApi {
     @ApiResponse(responseCode = "503", description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
             content = @Content(schema = @Schema(implementation = Detail.class),
                     examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
-    CompletableFuture<ResponseEntity<?>> register(@RequestBody(required = false) JsonNode body);
+    CompletableFuture<ResponseEntity<?>> register(@RequestBody(required = false) @Nullable JsonNode body);
 }

@@ -1,5 +1,6 @@
 package uz.lms.registration.gateway.registration;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,7 +37,7 @@ class RegistrationController implements RegistrationApi {
     }
 
     @Override
-    public CompletableFuture<ResponseEntity<?>> register(JsonNode body) {
+    public CompletableFuture<ResponseEntity<?>> register(@Nullable JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
                 request.phoneNumber(), LANGUAGE, RegisterUser.Source.CALLER);

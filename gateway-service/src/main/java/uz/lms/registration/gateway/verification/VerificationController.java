@@ -1,5 +1,6 @@
 package uz.lms.registration.gateway.verification;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,7 +36,7 @@ class VerificationController implements VerificationApi {
     }
 
     @Override
-    public CompletableFuture<ResponseEntity<?>> verify(JsonNode body) {
+    public CompletableFuture<ResponseEntity<?>> verify(@Nullable JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
         var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(),
                 Channel.API);

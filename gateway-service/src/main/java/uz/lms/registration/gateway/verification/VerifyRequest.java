@@ -1,6 +1,7 @@
 package uz.lms.registration.gateway.verification;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.api.JsonBody;
 
@@ -20,7 +21,7 @@ record VerifyRequest(
     static final String CODE_PATTERN = "^[0-9]{6}$";
     private static final Pattern CODE = Pattern.compile(CODE_PATTERN);
 
-    static VerifyRequest from(JsonNode body) {
+    static VerifyRequest from(@Nullable JsonNode body) {
         // The code is never echoed back, whatever it looks like: only telegram_id is.
         JsonBody json = JsonBody.of(body, "telegram_id");
         long telegramId = json.positiveLong("telegram_id");

@@ -1,5 +1,6 @@
 package uz.lms.registration.telegram.bot;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
@@ -67,7 +68,7 @@ public class Messenger {
         }
     }
 
-    private static long retryAfter(ResponseParameters parameters) {
+    private static long retryAfter(@Nullable ResponseParameters parameters) {
         return parameters == null || parameters.getRetryAfter() == null ? 1 : parameters.getRetryAfter();
     }
 }

@@ -1,5 +1,6 @@
 package uz.lms.registration.telegram.bot;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +17,7 @@ public class Texts {
     }
 
     /** The bundle language for a Telegram {@code language_code} ({@code ru}, {@code en-US}, ...): uz, ru or en. */
-    public static String language(String languageCode) {
+    public static String language(@Nullable String languageCode) {
         if (languageCode == null) {
             return "uz";
         }

@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.codes;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.verification.CodeSecret;
 
@@ -44,7 +45,7 @@ public class Codes {
     }
 
     /** Compares a candidate with a stored hash in constant time; a missing hash never matches. */
-    public boolean matches(long telegramId, String candidate, String storedHash) {
+    public boolean matches(long telegramId, String candidate, @Nullable String storedHash) {
         byte[] expected = storedHash == null ? new byte[64] : storedHash.getBytes(StandardCharsets.US_ASCII);
         byte[] actual = hash(telegramId, candidate).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, actual) && storedHash != null;

@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.outbox;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -35,11 +36,13 @@ public class Outbox {
     }
 
     /** Publishes a request/reply answer to the requester's reply topic after the current transaction commits. */
-    public void appendReply(String replyTopic, Integer replyPartition, byte[] correlationId, long telegramId, byte[] reply) {
+    public void appendReply(String replyTopic, @Nullable Integer replyPartition, byte @Nullable [] correlationId,
+                            long telegramId, byte[] reply) {
         insert(replyTopic, replyPartition, telegramId, correlationId, reply);
     }
 
-    private void insert(String topic, Integer partition, long telegramId, byte[] correlationId, byte[] payload) {
+    private void insert(String topic, @Nullable Integer partition, long telegramId, byte @Nullable [] correlationId,
+                        byte[] payload) {
         long id = jdbc.sql("""
                         INSERT INTO outbox (topic, kafka_partition, record_key, correlation_id, payload)
                         VALUES (?, ?, ?, ?, ?) RETURNING id""")

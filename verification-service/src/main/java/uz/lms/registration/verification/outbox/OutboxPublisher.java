@@ -1,6 +1,7 @@
 package uz.lms.registration.verification.outbox;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -126,6 +127,7 @@ class OutboxPublisher {
     private static final class Unopenable extends RuntimeException {
     }
 
-    record Row(long id, String topic, Integer kafkaPartition, String recordKey, byte[] correlationId, byte[] payload) {
+    record Row(long id, String topic, @Nullable Integer kafkaPartition, String recordKey,
+               byte @Nullable [] correlationId, byte[] payload) {
     }
 }

@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.outbox;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,7 +35,7 @@ class OutboxRelay implements SmartLifecycle {
     private final OutboxPublisher publisher;
     private final VerificationProperties properties;
     private final BlockingQueue<Long> committed = new LinkedBlockingQueue<>();
-    private volatile Thread thread;
+    private volatile @Nullable Thread thread;
 
     OutboxRelay(OutboxPublisher publisher, VerificationProperties properties) {
         this.publisher = publisher;

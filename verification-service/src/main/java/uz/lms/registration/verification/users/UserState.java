@@ -1,5 +1,7 @@
 package uz.lms.registration.verification.users;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Instant;
 
 /**
@@ -13,16 +15,16 @@ import java.time.Instant;
 record UserState(
         long telegramId,
         String phoneNumber,
-        String attestedPhoneNumber,
-        String verificationCode,
-        Instant expiresAt,
+        @Nullable String attestedPhoneNumber,
+        @Nullable String verificationCode,
+        @Nullable Instant expiresAt,
         boolean isVerified,
         int failedAttempts,
         int codesInWindow,
-        Instant windowStartedAt,
-        Instant lastCodeAt,
+        @Nullable Instant windowStartedAt,
+        @Nullable Instant lastCodeAt,
         int apiFailuresInRow,
-        Instant apiLastFailureAt) {
+        @Nullable Instant apiLastFailureAt) {
 
     /** Whether {@code phoneNumber} is this user's number and the one Telegram attested for the account. */
     boolean hasAttested(String phoneNumber) {

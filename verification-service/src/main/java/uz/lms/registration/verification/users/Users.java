@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.users;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import uz.lms.registration.contracts.Channel;
@@ -133,7 +134,7 @@ class Users {
      * user's code, and over HTTP also in the account's run of failures, which starts over once a
      * lockout has passed.
      */
-    void recordFailedCheck(long telegramId, String codeHash, Channel channel, Instant now) {
+    void recordFailedCheck(long telegramId, @Nullable String codeHash, Channel channel, Instant now) {
         switch (channel) {
             case CHAT -> jdbc.sql("""
                             UPDATE users SET chat_failed_attempts = chat_failed_attempts + 1, updated_at = ?

@@ -1,5 +1,6 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.conversation;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -25,6 +26,7 @@ import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
 import uz.lms.registration.telegram.bot.Messenger;
 import uz.lms.registration.telegram.bot.SendResult;
 import uz.lms.registration.telegram.bot.Texts;
+import uz.lms.registration.telegram.polling.ChatUpdate;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +63,7 @@ class Conversation {
     }
 
     @KafkaListener(id = "telegram-conversation", topics = TelegramTopics.UPDATES,
-            properties = "spring.json.value.default.type=uz.lms.registration.telegram.chat.ChatUpdate")
+            properties = "spring.json.value.default.type=uz.lms.registration.telegram.polling.ChatUpdate")
     void answer(ChatUpdate update) throws InterruptedException {
         String text = update.text() == null ? "" : update.text().strip();
         boolean start = text.equals("/start") || text.startsWith("/start ") || text.startsWith("/start@");
@@ -156,7 +158,7 @@ class Conversation {
                 .resizeKeyboard(true).build();
     }
 
-    private void reply(ChatUpdate update, String text, ReplyKeyboard keyboard) throws InterruptedException {
+    private void reply(ChatUpdate update, String text, @Nullable ReplyKeyboard keyboard) throws InterruptedException {
         SendMessage message = SendMessage.builder().chatId(update.chatId()).text(text).replyMarkup(keyboard).build();
         SendResult result = messenger.send(message, clock.instant().plus(REPLY_DEADLINE));
         if (!(result instanceof SendResult.Sent)) {

@@ -1,6 +1,7 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.polling;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import uz.lms.registration.telegram.bot.Texts;
@@ -19,7 +20,7 @@ import java.util.UUID;
  * @param text      null for messages without text
  * @param contact   null unless the user shared a contact
  */
-record ChatUpdate(
+public record ChatUpdate(
         @JsonProperty("update_id") long updateId,
         @JsonProperty("chat_id") long chatId,
         @JsonProperty("message_id") long messageId,
@@ -27,8 +28,8 @@ record ChatUpdate(
         @JsonProperty("private_chat") boolean privateChat,
         @JsonProperty("user_id") long userId,
         @JsonProperty("language") String language,
-        @JsonProperty("text") String text,
-        @JsonProperty("contact") SharedContact contact) {
+        @JsonProperty("text") @Nullable String text,
+        @JsonProperty("contact") @Nullable SharedContact contact) {
 
     /** Messages from users only: edits, channel posts and the like are not part of the conversation. */
     static Optional<ChatUpdate> of(Update update) {
@@ -51,7 +52,7 @@ record ChatUpdate(
      * verification-service once and answered as before. The date tells apart chats whose message
      * ids started again (a new sandbox).
      */
-    UUID commandId() {
+    public UUID commandId() {
         return UUID.nameUUIDFromBytes(("telegram-message:" + chatId + ":" + messageId + ":" + date)
                 .getBytes(StandardCharsets.UTF_8));
     }
@@ -63,7 +64,8 @@ record ChatUpdate(
     }
 
     /** @param userId the Telegram account the contact belongs to; null when it belongs to none */
-    record SharedContact(@JsonProperty("phone_number") String phoneNumber, @JsonProperty("user_id") Long userId) {
+    public record SharedContact(@JsonProperty("phone_number") String phoneNumber,
+                                @JsonProperty("user_id") @Nullable Long userId) {
 
         @Override
         public String toString() {

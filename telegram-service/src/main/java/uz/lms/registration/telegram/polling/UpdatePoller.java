@@ -1,9 +1,10 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.polling;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -33,12 +34,12 @@ import java.util.concurrent.TimeoutException;
  * Long-polls Telegram and puts every user message on {@code telegram.updates} before taking the next
  * batch. Telegram forgets updates only when the next {@code getUpdates} confirms them, and that call
  * waits for this consumer, so an update is either on Kafka or still at Telegram: none is lost, a
- * restart or a change of poller may hand one over twice. {@link PollerElection} starts and stops it, so
+ * restart or a change of poller may hand one over twice. {@code PollerElection} starts and stops it, so
  * that one instance polls at a time.
  */
 @Component
 @ConditionalOnBotToken
-class UpdatePoller implements LongPollingUpdateConsumer {
+public class UpdatePoller implements LongPollingUpdateConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(UpdatePoller.class);
     private static final Duration KAFKA_SEND_TIMEOUT = Duration.ofSeconds(10);
@@ -50,8 +51,8 @@ class UpdatePoller implements LongPollingUpdateConsumer {
     private final TelegramUrl telegramUrl;
     private final KafkaTemplate<String, Object> kafka;
 
-    private volatile ScheduledExecutorService executor;
-    private OkHttpClient http;
+    private volatile @Nullable ScheduledExecutorService executor;
+    private @Nullable OkHttpClient http;
 
     UpdatePoller(TelegramProperties properties, TelegramUrl telegramUrl, KafkaTemplate<String, Object> kafka,
                  MeterRegistry meters) {
@@ -67,7 +68,7 @@ class UpdatePoller implements LongPollingUpdateConsumer {
      * Polls from now on, until {@link #stop()}. The first call to Telegram runs on the poller thread and
      * is retried there: the caller (a Kafka consumer being assigned the poller lock) must not wait on it.
      */
-    synchronized void start() {
+    public synchronized void start() {
         if (executor != null) {
             return;
         }
@@ -110,7 +111,7 @@ class UpdatePoller implements LongPollingUpdateConsumer {
     }
 
     /** Returns once no {@code getUpdates} is in flight and no update is being handed over. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (executor == null) {
             return;
         }

@@ -1,4 +1,4 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.conversation;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

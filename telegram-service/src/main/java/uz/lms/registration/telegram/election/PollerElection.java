@@ -1,4 +1,4 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.election;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import uz.lms.registration.telegram.TelegramProperties;
 import uz.lms.registration.telegram.TelegramTopics;
 import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
+import uz.lms.registration.telegram.polling.UpdatePoller;
 
 import java.time.Duration;
 import java.util.Collection;

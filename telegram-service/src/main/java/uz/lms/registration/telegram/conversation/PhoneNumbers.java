@@ -1,4 +1,4 @@
-package uz.lms.registration.telegram.chat;
+package uz.lms.registration.telegram.conversation;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
