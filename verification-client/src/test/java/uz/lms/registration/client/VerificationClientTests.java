@@ -28,6 +28,7 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
@@ -67,7 +68,8 @@ class VerificationClientTests {
             long verifying = newTelegramId();
 
             var registration = client.register(registerUser(registering));
-            var verification = client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291"));
+            var verification = client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291",
+                    Channel.API));
 
             assertThat(registration).succeedsWithin(REPLY_TIMEOUT).satisfies(reply -> {
                 assertThat(reply.telegramId()).isEqualTo(registering);
@@ -160,7 +162,8 @@ class VerificationClientTests {
     }
 
     private static RegisterUser registerUser(long telegramId) {
-        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz");
+        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz",
+                RegisterUser.Source.CALLER);
     }
 
     private static long newTelegramId() {
