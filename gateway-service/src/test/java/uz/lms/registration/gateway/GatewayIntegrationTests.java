@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
+import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.gateway.RunningGateway.Response;
@@ -61,7 +62,28 @@ class GatewayIntegrationTests {
         assertThat(verifier.registrations(user)).singleElement().satisfies(command -> {
             assertThat(command.phoneNumber()).isEqualTo(PHONE);
             assertThat(command.language()).isEqualTo("uz");
+            assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
         });
+    }
+
+    @Test
+    void aNumberTelegramDidNotAttestForTheUserIsAConflictAndItsOwnerCanStillRegister() {
+        long stranger = newTelegramId();
+        long owner = newTelegramId();
+        // What verification-service answers a number another account shared with the bot, and its owner.
+        verifier.answerRegistrations(stranger, new RegistrationOutcome.ShareNumberFirst());
+        verifier.answerRegistrations(owner, new RegistrationOutcome.CodeSent(60));
+
+        Response foreign = gateway.register(stranger, PHONE);
+        Response own = gateway.register(owner, PHONE);
+
+        assertThat(foreign.status()).isEqualTo(409);
+        assertThat(foreign.json().toString())
+                .isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
+        assertThat(verifier.codesIssued(stranger)).isEmpty();
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.json().toString()).isEqualTo(CODE_SENT);
+        assertThat(verifier.codesIssued(owner)).hasSize(1);
     }
 
     @Test

@@ -65,7 +65,7 @@ class RegistrationControllerTests {
     }
 
     @Test
-    void theCommandCarriesTheNormalizedNumberInUzbekAndAFreshEventId() {
+    void theCommandCarriesTheNormalizedNumberInUzbekFromAnUntrustedCallerAndAFreshEventId() {
         register("{\"telegram_id\": 123456789, \"phone_number\": \"+998 90 123-45-67\"}");
         register("{\"telegram_id\": 123456789, \"phone_number\": \"+998 90 123-45-67\"}");
 
@@ -75,6 +75,7 @@ class RegistrationControllerTests {
             assertThat(command.telegramId()).isEqualTo(TELEGRAM_ID);
             assertThat(command.phoneNumber()).isEqualTo("+998901234567");
             assertThat(command.language()).isEqualTo("uz");
+            assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
         });
         assertThat(sent.getAllValues().get(0).eventId()).isNotEqualTo(sent.getAllValues().get(1).eventId());
     }
@@ -180,6 +181,15 @@ class RegistrationControllerTests {
                 .hasStatus(422)
                 .bodyJson().extractingPath("$.detail[*].type")
                 .isEqualTo(java.util.List.of("greater_than_equal", "value_error", "extra_forbidden"));
+    }
+
+    @Test
+    void aNumberTelegramDidNotAttestForThisUserIsAConflict() {
+        answer(new RegistrationOutcome.ShareNumberFirst());
+
+        assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
+                .hasStatus(409)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Share this phone number with the bot first\"}");
     }
 
     @Test
