@@ -47,7 +47,7 @@ class RegistrationController implements RegistrationApi {
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
                 request.phoneNumber(), LANGUAGE, source);
         return outcomes.answer(request.telegramId(),
-                registrations.register(command).thenApply(RegistrationReply::outcome),
+                () -> registrations.register(command).thenApply(RegistrationReply::outcome),
                 RegistrationController::answer);
     }
 
