@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
+import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.gateway.RunningGateway.Response;
@@ -38,7 +39,8 @@ class GatewayIntegrationTests {
     @BeforeAll
     static void start() {
         verifier = FakeVerifier.start();
-        gateway = RunningGateway.start("gateway.reply-timeout=10s");
+        // Bursts of hundreds of requests come from one address here; the rate limits are GatewayLoadTests'.
+        gateway = RunningGateway.start("gateway.reply-timeout=10s", "gateway.rate-limit.enabled=false");
     }
 
     @AfterAll
@@ -61,7 +63,28 @@ class GatewayIntegrationTests {
         assertThat(verifier.registrations(user)).singleElement().satisfies(command -> {
             assertThat(command.phoneNumber()).isEqualTo(PHONE);
             assertThat(command.language()).isEqualTo("uz");
+            assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
         });
+    }
+
+    @Test
+    void aNumberTelegramDidNotAttestForTheUserIsAConflictAndItsOwnerCanStillRegister() {
+        long stranger = newTelegramId();
+        long owner = newTelegramId();
+        // What verification-service answers a number another account shared with the bot, and its owner.
+        verifier.answerRegistrations(stranger, new RegistrationOutcome.ShareNumberFirst());
+        verifier.answerRegistrations(owner, new RegistrationOutcome.CodeSent(60));
+
+        Response foreign = gateway.register(stranger, PHONE);
+        Response own = gateway.register(owner, PHONE);
+
+        assertThat(foreign.status()).isEqualTo(409);
+        assertThat(foreign.json().toString())
+                .isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
+        assertThat(verifier.codesIssued(stranger)).isEmpty();
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.json().toString()).isEqualTo(CODE_SENT);
+        assertThat(verifier.codesIssued(owner)).hasSize(1);
     }
 
     @Test
@@ -354,7 +377,8 @@ class GatewayIntegrationTests {
 
     @Test
     void twoInstancesEachGetTheirOwnReplies() throws Exception {
-        try (RunningGateway second = RunningGateway.start("gateway.reply-timeout=10s")) {
+        try (RunningGateway second = RunningGateway.start("gateway.reply-timeout=10s",
+                "gateway.rate-limit.enabled=false")) {
             // The very first request after start-up: its reply must not be lost to partition assignment.
             assertThat(second.register(newTelegramId(), PHONE).status()).isEqualTo(200);
 

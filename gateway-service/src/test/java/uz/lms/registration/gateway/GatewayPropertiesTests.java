@@ -1,5 +1,6 @@
 package uz.lms.registration.gateway;
 
+import org.apache.catalina.util.NetMask;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -23,6 +24,15 @@ class GatewayPropertiesTests {
 
         assertThat(properties.apiKeyRequired()).isTrue();
         assertThat(properties.replyTimeout()).isEqualTo(Duration.ofMillis(750));
+    }
+
+    @Test
+    void trustedProxiesAreAddressesOrCidrBlocks() {
+        GatewayProperties properties = bind(Map.of("gateway.reply-timeout", "5s",
+                "gateway.rate-limit.trusted-proxies", "10.0.0.0/8, 192.0.2.1,fd00::/8"));
+
+        assertThat(properties.rateLimit().trustedProxies()).extracting(NetMask::toString)
+                .containsExactly("10.0.0.0/8", "192.0.2.1", "fd00::/8");
     }
 
     private static GatewayProperties bind(Map<String, String> properties) {

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,14 +39,17 @@ final class RunningGateway implements AutoCloseable {
     }
 
     /**
-     * A gateway that requires {@link #API_KEY}, plus any further properties. They are passed as command-line
-     * arguments: default properties would rank below the service's own application.yml.
+     * A gateway that requires {@link #API_KEY} unless the properties set another {@code gateway.api-key}, plus any
+     * further properties. They are passed as command-line arguments: default properties would rank below the
+     * service's own application.yml.
      */
     static RunningGateway start(String... properties) {
         List<String> all = new ArrayList<>(List.of(
                 "server.port=0",
-                "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                "gateway.api-key=" + API_KEY));
+                "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers()));
+        if (Arrays.stream(properties).noneMatch(property -> property.startsWith("gateway.api-key="))) {
+            all.add("gateway.api-key=" + API_KEY);
+        }
         all.addAll(List.of(properties));
         return new RunningGateway(SpringApplication.run(GatewayServiceApplication.class,
                 all.stream().map(property -> "--" + property).toArray(String[]::new)));

@@ -68,7 +68,8 @@ class VerificationClientTests {
             long verifying = newTelegramId();
 
             var registration = client.register(registerUser(registering));
-            var verification = client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291", Channel.API));
+            var verification = client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291",
+                    Channel.API));
 
             assertThat(registration).succeedsWithin(REPLY_TIMEOUT).satisfies(reply -> {
                 assertThat(reply.telegramId()).isEqualTo(registering);
@@ -161,7 +162,8 @@ class VerificationClientTests {
     }
 
     private static RegisterUser registerUser(long telegramId) {
-        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz", RegisterUser.Source.CALLER);
+        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz",
+                RegisterUser.Source.CALLER);
     }
 
     private static long newTelegramId() {

@@ -36,8 +36,13 @@ public class ApiDocumentation {
             + "`input` echoes `telegram_id` and `phone_number` only; anything else shows as `[redacted]`.";
     public static final String TOO_LARGE = "{\"detail\": \"" + FastApi.TOO_LARGE + "\"}";
     public static final String TOO_LARGE_DESCRIPTION = "The body is over 64 KiB (a valid one is under 200 bytes)";
-    public static final String UNAVAILABLE_DESCRIPTION =
-            "verification-service did not answer within `gateway.reply-timeout`";
+    public static final String UNAVAILABLE_DESCRIPTION = "verification-service did not answer within "
+            + "`gateway.reply-timeout`, or `gateway.max-in-flight` requests were waiting for it already (load shed); "
+            + "nothing was changed: retry after `Retry-After` seconds";
+    public static final String THROTTLED = "{\"detail\": \"Too many requests, try again in 3 seconds\"}";
+    public static final String THROTTLED_DESCRIPTION = "This client (its API key, else its address) or all clients "
+            + "together went over `gateway.rate-limit`; retry after `Retry-After` seconds";
+    public static final String RETRY_AFTER_DESCRIPTION = "seconds to wait";
 
     @Bean
     GlobalOpenApiMethodFilter apiEndpointsOnly() {

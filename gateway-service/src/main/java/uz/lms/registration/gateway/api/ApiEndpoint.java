@@ -8,8 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Marks an operation of the gateway's HTTP API, as opposed to its docs, actuator and error pages: it requires
- * {@code gateway.api-key} when one is set ({@link ApiKeyCheck}), what its requests come to is logged and counted
- * under its name ({@link Outcomes}), and {@code /openapi.json} documents it ({@link ApiDocumentation}).
+ * {@code gateway.api-key} when one is set ({@link ApiKeyCheck}), it is rate-limited ({@link Throttle}), what its
+ * requests come to is logged and counted under its name ({@link Outcomes}), and {@code /openapi.json} documents it
+ * ({@link ApiDocumentation}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

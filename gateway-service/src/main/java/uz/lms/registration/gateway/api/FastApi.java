@@ -23,6 +23,8 @@ public final class FastApi {
     public static final String NOT_AUTHENTICATED = "Not authenticated";
     public static final String TOO_LARGE = "Request body too large";
     public static final String UNAVAILABLE = "Service temporarily unavailable";
+    /** The default reply timeout: by then every request verification-service was behind on has had its answer. */
+    static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -40,14 +42,16 @@ public final class FastApi {
     /** 429 with when to retry, in the body and in {@code Retry-After}: never sooner than in a second. */
     public static ResponseEntity<Detail> tooManyRequests(long retryAfterSeconds) {
         long seconds = Math.max(1, retryAfterSeconds);
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        return detail(HttpStatus.TOO_MANY_REQUESTS, headers, "Too many requests, try again in " + seconds + " seconds");
+        return detail(HttpStatus.TOO_MANY_REQUESTS, retryAfter(seconds),
+                "Too many requests, try again in " + seconds + " seconds");
     }
 
-    /** The answer to anything unexpected: no 5xx but 503 is ever given. */
+    /**
+     * The answer to anything unexpected, to no reply in time and to load shed: no 5xx but 503 is ever given, and
+     * always with when to retry.
+     */
     public static ResponseEntity<Detail> unavailable() {
-        return detail(HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE);
+        return detail(HttpStatus.SERVICE_UNAVAILABLE, retryAfter(UNAVAILABLE_RETRY_AFTER_SECONDS), UNAVAILABLE);
     }
 
     /** A status the framework or the container chose (404, 405, ...), with its reason phrase as the detail. */
@@ -62,9 +66,14 @@ public final class FastApi {
 
     /** Answers a request that never reaches Spring MVC's handlers. */
     static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(new Detail(detail));
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        write(response, detail(status, HttpHeaders.EMPTY, detail));
+    }
+
+    /** Answers a request that never reaches Spring MVC's handlers with an answer built here. */
+    static void write(HttpServletResponse response, ResponseEntity<Detail> answer) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(answer.getBody());
+        response.setStatus(answer.getStatusCode().value());
+        answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
@@ -77,6 +86,12 @@ public final class FastApi {
     static String reasonPhrase(int status) {
         HttpStatus known = HttpStatus.resolve(status);
         return known != null ? known.getReasonPhrase() : "Client error";
+    }
+
+    private static HttpHeaders retryAfter(long seconds) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        return headers;
     }
 
     private static ResponseEntity<Detail> detail(HttpStatusCode status, HttpHeaders headers, String detail) {

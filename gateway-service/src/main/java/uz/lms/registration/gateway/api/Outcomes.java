@@ -13,15 +13,19 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 import uz.lms.registration.contracts.Outcome;
+import uz.lms.registration.gateway.GatewayProperties;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What each request to an {@link ApiEndpoint} came to, counted under the endpoint's name in
  * {@code gateway.outcomes{endpoint, outcome}}, next to the latency histogram of {@code http.server.requests}:
  * a reply under its outcome's wire name ({@code code_sent}, {@code verified}, ...), logged too, and a request
- * that got none under {@code invalid_request}, {@code unauthorized} or {@code unavailable}.
+ * that got none under {@code invalid_request}, {@code unauthorized}, {@code throttled}, {@code shed} or
+ * {@code unavailable}.
  */
 @Component
 public class Outcomes {
@@ -29,20 +33,37 @@ public class Outcomes {
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
     private final MeterRegistry registry;
+    private final Semaphore inFlight;
 
-    Outcomes(MeterRegistry registry) {
+    Outcomes(MeterRegistry registry, GatewayProperties properties) {
         this.registry = registry;
+        this.inFlight = new Semaphore(properties.maxInFlight());
     }
 
     /**
-     * Answers the request this thread serves with the outcome verification-service replied, as the endpoint's
-     * table says, or 503 when no usable reply came in time.
+     * Asks verification-service and answers the request this thread serves with the outcome it replied, as the
+     * endpoint's table says, or 503 when no usable reply came in time. When {@code gateway.max-in-flight}
+     * requests are waiting already, verification-service is falling behind: the request is not sent, and gets
+     * 503 at once rather than after the reply timeout.
      */
-    public <O extends Outcome> CompletableFuture<ResponseEntity<?>> answer(long telegramId, CompletableFuture<O> reply,
-            Function<O, ResponseEntity<?>> table) {
+    public <O extends Outcome> CompletableFuture<ResponseEntity<?>> answer(long telegramId,
+            Supplier<CompletableFuture<O>> request, Function<O, ResponseEntity<?>> table) {
         String endpoint = endpoint(RequestContextHolder.currentRequestAttributes()
                 .getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
+        if (!inFlight.tryAcquire()) {
+            count(endpoint, "shed");
+            log.warn("{} telegram_id={} outcome=shed", endpoint, telegramId);
+            return CompletableFuture.completedFuture(FastApi.unavailable());
+        }
+        CompletableFuture<O> reply;
+        try {
+            reply = request.get();
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
         return reply.handle((outcome, failure) -> {
+            inFlight.release();
             if (failure != null) {
                 count(endpoint, "unavailable");
                 // The client has logged why: the command and the failure's type.

@@ -7,6 +7,7 @@ import org.apache.catalina.valves.ErrorReportValve;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +40,9 @@ class ProtocolErrors implements WebServerFactoryCustomizer<ConfigurableTomcatWeb
             if (status >= 500 && status != HttpStatus.SERVICE_UNAVAILABLE.value()) {
                 status = HttpStatus.BAD_REQUEST.value();
                 response.setStatus(status);
+            }
+            if (status == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(FastApi.UNAVAILABLE_RETRY_AFTER_SECONDS));
             }
             try {
                 response.setContentType("application/json");

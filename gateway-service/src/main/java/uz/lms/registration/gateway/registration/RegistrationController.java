@@ -14,6 +14,7 @@ import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.gateway.GatewayProperties;
 import uz.lms.registration.gateway.api.FastApi;
 import uz.lms.registration.gateway.api.Outcomes;
 
@@ -29,20 +30,25 @@ class RegistrationController implements RegistrationApi {
     private final VerificationClient registrations;
     private final Outcomes outcomes;
     private final Clock clock;
+    private final RegisterUser.Source source;
 
-    RegistrationController(VerificationClient registrations, Outcomes outcomes, Clock clock) {
+    RegistrationController(VerificationClient registrations, Outcomes outcomes, Clock clock,
+                           GatewayProperties properties) {
         this.registrations = registrations;
         this.outcomes = outcomes;
         this.clock = clock;
+        // Callers ask for codes for numbers Telegram attested, unless the operator vouches for them.
+        this.source = properties.trustCallerPhoneNumbers() ? RegisterUser.Source.TRUSTED_CALLER
+                : RegisterUser.Source.CALLER;
     }
 
     @Override
     public CompletableFuture<ResponseEntity<?>> register(@Nullable JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
-                request.phoneNumber(), LANGUAGE, RegisterUser.Source.CALLER);
+                request.phoneNumber(), LANGUAGE, source);
         return outcomes.answer(request.telegramId(),
-                registrations.register(command).thenApply(RegistrationReply::outcome),
+                () -> registrations.register(command).thenApply(RegistrationReply::outcome),
                 RegistrationController::answer);
     }
 

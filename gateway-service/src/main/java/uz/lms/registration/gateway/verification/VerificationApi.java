@@ -1,6 +1,7 @@
 package uz.lms.registration.gateway.verification;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -8,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,9 +45,14 @@ interface VerificationApi {
             content = @Content(schema = @Schema(implementation = Detail.class), examples = @ExampleObject(
                     value = "{\"detail\": \"Phone number is already registered\"}")))
     @ApiResponse(responseCode = "429", description = "The code took `verification.max-attempts` wrong checks and is "
-            + "burned; every later check of it gets this. Register again for a new code.",
-            content = @Content(schema = @Schema(implementation = Detail.class), examples = @ExampleObject(
-                    value = "{\"detail\": \"Too many failed attempts, request a new code\"}")))
+            + "burned, or the account too many failed checks in a row: every later check gets this (register again "
+            + "for a new code). Or, with `Retry-After`: " + ApiDocumentation.THROTTLED_DESCRIPTION,
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds to wait, when throttled",
+                    schema = @Schema(type = "integer")),
+            content = @Content(schema = @Schema(implementation = Detail.class), examples = {
+                    @ExampleObject(name = "attempts exhausted",
+                            value = "{\"detail\": \"Too many failed attempts, request a new code\"}"),
+                    @ExampleObject(name = "throttled", value = ApiDocumentation.THROTTLED)}))
     @ApiResponse(responseCode = "401", description = "`gateway.api-key` is set and `X-API-Key` does not match",
             content = @Content(schema = @Schema(implementation = Detail.class),
                     examples = @ExampleObject(value = ApiDocumentation.NOT_AUTHENTICATED)))
@@ -56,6 +63,8 @@ interface VerificationApi {
             content = @Content(schema = @Schema(implementation = Detail.class),
                     examples = @ExampleObject(value = ApiDocumentation.TOO_LARGE)))
     @ApiResponse(responseCode = "503", description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
+            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = ApiDocumentation.RETRY_AFTER_DESCRIPTION,
+                    schema = @Schema(type = "integer")),
             content = @Content(schema = @Schema(implementation = Detail.class),
                     examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
     CompletableFuture<ResponseEntity<?>> verify(@RequestBody(required = false) @Nullable JsonNode body);

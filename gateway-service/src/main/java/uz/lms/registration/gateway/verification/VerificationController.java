@@ -41,7 +41,7 @@ class VerificationController implements VerificationApi {
         var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(),
                 Channel.API);
         return outcomes.answer(request.telegramId(),
-                verifications.verify(command).thenApply(VerificationReply::outcome),
+                () -> verifications.verify(command).thenApply(VerificationReply::outcome),
                 VerificationController::answer);
     }
 

@@ -34,7 +34,8 @@ import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-@WebMvcTest(controllers = RegistrationController.class)
+// All requests come from one address, faster than a client may send: the rate limits are ThrottleTests'.
+@WebMvcTest(controllers = RegistrationController.class, properties = "gateway.rate-limit.enabled=false")
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class RegistrationControllerTests {
 
@@ -65,7 +66,7 @@ class RegistrationControllerTests {
     }
 
     @Test
-    void theCommandCarriesTheNormalizedNumberInUzbekAndAFreshEventId() {
+    void theCommandCarriesTheNormalizedNumberInUzbekFromAnUntrustedCallerAndAFreshEventId() {
         register("{\"telegram_id\": 123456789, \"phone_number\": \"+998 90 123-45-67\"}");
         register("{\"telegram_id\": 123456789, \"phone_number\": \"+998 90 123-45-67\"}");
 
@@ -75,6 +76,7 @@ class RegistrationControllerTests {
             assertThat(command.telegramId()).isEqualTo(TELEGRAM_ID);
             assertThat(command.phoneNumber()).isEqualTo("+998901234567");
             assertThat(command.language()).isEqualTo("uz");
+            assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
         });
         assertThat(sent.getAllValues().get(0).eventId()).isNotEqualTo(sent.getAllValues().get(1).eventId());
     }
@@ -183,6 +185,15 @@ class RegistrationControllerTests {
     }
 
     @Test
+    void aNumberTelegramDidNotAttestForThisUserIsAConflict() {
+        answer(new RegistrationOutcome.ShareNumberFirst());
+
+        assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
+                .hasStatus(409)
+                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Share this phone number with the bot first\"}");
+    }
+
+    @Test
     void alreadyVerifiedIsAConflict() {
         answer(new AlreadyVerified());
 
@@ -217,7 +228,7 @@ class RegistrationControllerTests {
                 .given(registrations).register(any());
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
-                .hasStatus(503)
+                .hasStatus(503).hasHeader("Retry-After", "5")
                 .bodyJson().isStrictlyEqualTo("{\"detail\": \"Service temporarily unavailable\"}");
         assertThat(outcomes("unavailable")).isEqualTo(before + 1);
     }

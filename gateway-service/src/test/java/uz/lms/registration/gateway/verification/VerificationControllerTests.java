@@ -34,7 +34,8 @@ import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-@WebMvcTest(controllers = VerificationController.class)
+// All requests come from one address, faster than a client may send: the rate limits are ThrottleTests'.
+@WebMvcTest(controllers = VerificationController.class, properties = "gateway.rate-limit.enabled=false")
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class VerificationControllerTests {
 
@@ -111,7 +112,7 @@ class VerificationControllerTests {
                 .given(verifications).verify(any());
 
         assertThat(check("{\"telegram_id\": 123456789, \"verification_code\": \"348291\"}"))
-                .hasStatus(503)
+                .hasStatus(503).hasHeader("Retry-After", "5")
                 .bodyJson().isStrictlyEqualTo("{\"detail\": \"Service temporarily unavailable\"}");
     }
 
