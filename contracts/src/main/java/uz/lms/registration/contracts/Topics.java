@@ -24,6 +24,14 @@ public final class Topics {
     /** Suffix of the dead-letter topic of every consumed topic. */
     public static final String DEAD_LETTER_SUFFIX = "-dlt";
 
+    /**
+     * Header of every command on {@link #REGISTRATION_REQUESTS} and {@link #VERIFICATION_REQUESTS}: the
+     * instant (ISO-8601, UTC) after which verification-service drops it unapplied, a little before its
+     * requester stops waiting for the reply. A header, not a field: it is about the request's delivery,
+     * not what it asks, and it leaves the command records as they are.
+     */
+    public static final String DEADLINE_HEADER = "deadline";
+
     private Topics() {
     }
 

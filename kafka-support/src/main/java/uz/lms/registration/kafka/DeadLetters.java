@@ -2,7 +2,11 @@ package uz.lms.registration.kafka;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -10,23 +14,36 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import uz.lms.registration.contracts.Topics;
 
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What a consuming service does with a record it cannot process: the one error handler of every listener. */
 public final class DeadLetters {
 
+    /** Failures of the infrastructure, not of the record: a database or a broker away for a while. */
+    private static final List<Class<? extends Throwable>> TRANSIENT = List.of(
+            TransientDataAccessException.class, RecoverableDataAccessException.class,
+            DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+            SQLTransientException.class, SQLRecoverableException.class, RetriableException.class);
+
     private DeadLetters() {
     }
 
     /**
-     * A record that fails to deserialize (unreadable, or invalid for its contract record) goes at once
-     * to {@code <topic>-dlt}, same partition, as the bytes it came as. Anything else, a database outage
-     * or a malformed header say, is retried a few times within about three seconds and then
-     * dead-lettered as JSON. Either way the consumer moves on: by then a requester has given up waiting.
+     * Only a record that can never succeed goes to {@code <topic>-dlt}, same partition. One that fails to
+     * deserialize (unreadable, or invalid for its contract record) goes there at once, as the bytes it
+     * came as; one that fails every try otherwise (a malformed header, say), after four retries within
+     * about three seconds, as JSON. A transient failure, a database or broker outage, is retried for as
+     * long as it lasts, backing off to one try every five seconds, so that an outage loses nothing; the
+     * partition waits meanwhile, which keeps each user's records in order.
      *
      * @param producers the service's producer factory; the dead letters' serializers replace its own
      */
@@ -39,8 +56,31 @@ public final class DeadLetters {
                 JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS, false)));
         var recoverer = new DeadLetterPublishingRecoverer(templates,
                 (record, failure) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+        var handler = new DefaultErrorHandler(recoverer, failing());
+        handler.setBackOffFunction((record, failure) -> isTransient(failure) ? waitingOut() : failing());
+        return handler;
+    }
+
+    /** Whether the failure, or any of its causes, is one that goes away with time. */
+    static boolean isTransient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            Throwable current = cause;
+            if (TRANSIENT.stream().anyMatch(type -> type.isInstance(current))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static BackOff failing() {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxAttempts(4);
-        return new DefaultErrorHandler(recoverer, backOff);
+        return backOff;
+    }
+
+    private static BackOff waitingOut() {
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(5_000);
+        return backOff;
     }
 }

@@ -4,18 +4,20 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.kafka.DeadLetters;
+import uz.lms.registration.kafka.ListenerAssignments;
 
 import java.time.Duration;
 
 /**
  * The topics this service owns (its own, what it alone publishes, and the dead-letter topics of what it
- * consumes), and what happens to a record it cannot process.
+ * consumes), whether its listeners consume, and what happens to a record it cannot process.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -35,6 +37,12 @@ class KafkaConfiguration {
                 shortLived(Topics.deadLetter(TelegramTopics.UPDATES), partitions),
                 shortLived(Topics.deadLetter(Topics.VERIFICATION_CODES), partitions),
                 TopicBuilder.name(Topics.CODE_DELIVERIES).partitions(partitions).build());
+    }
+
+    /** For readiness: the instance is ready once it consumes codes and chat updates. */
+    @Bean
+    ListenerAssignments listeners(KafkaListenerEndpointRegistry registry) {
+        return new ListenerAssignments(registry);
     }
 
     @Bean

@@ -275,6 +275,23 @@ class TelegramBotTests {
     }
 
     @Test
+    void aCodeEventRedeliveredUnderItsEventIdIsSentOnce() throws Exception {
+        PrivateChat chat = newUser("uz");
+        Instant now = Instant.now();
+        var code = new DeliverCode(UUID.randomUUID(), now, chat.id(), "654321", now.plusSeconds(60), "uz");
+        var next = new DeliverCode(UUID.randomUUID(), now, chat.id(), "123987", now.plusSeconds(60), "uz");
+
+        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), code).get();
+        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), code).get();
+        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), next).get();
+
+        // One partition, in order: once the next code is in the chat, the redelivery was handled.
+        awaitMessage(chat, text -> text.contains("123987"));
+        assertThat(chat.messages()).filteredOn(message -> message.text().contains("654321")).hasSize(1);
+        assertThat(deliveriesTo(chat.id())).hasSize(2);
+    }
+
+    @Test
     void aUserWhoBlockedTheBotIsGivenUpOnAsBlocked() {
         PrivateChat chat = newUser("uz");
         chat.start();

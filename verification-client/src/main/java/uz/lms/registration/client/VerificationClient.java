@@ -24,7 +24,9 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Properties;
 import java.util.UUID;
@@ -42,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  * reply and keeps the ones whose correlation id it waits for.
  *
  * <p>A request's future completes within the reply timeout, with the reply or with the reason there
- * is none; the send itself runs off the caller's thread, since a send blocked on broker metadata must
+ * is none. Each command carries a deadline a fifth of the reply timeout before it, after which
+ * verification-service drops it unapplied: a request that failed changed nothing. The deadline is
+ * wall-clock time, the one clock requester and service share; the send itself runs off the caller's thread, since a send blocked on broker metadata must
  * not hold it.
  */
 public final class VerificationClient implements SmartLifecycle, DisposableBean {
@@ -57,6 +61,7 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
     private final String verificationReplies;
     private final int replyPartitions;
     private final Duration replyTimeout;
+    private final Duration deadline;
     private final ReplyingKafkaTemplate<String, Object, RegistrationReply> registrations;
     private final ReplyingKafkaTemplate<String, Object, VerificationReply> verifications;
     private volatile boolean running;
@@ -74,6 +79,8 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         this.verificationReplies = requester + ".verification.replies";
         this.replyPartitions = replyPartitions;
         this.replyTimeout = replyTimeout;
+        // A fifth of the wait is left for the reply to travel back: a command applied by its deadline is answered in time.
+        this.deadline = replyTimeout.minus(replyTimeout.dividedBy(5));
         String instance = UUID.randomUUID().toString();
         this.registrations = template(producers, consumers, registrationReplies, instance, RegistrationReply.class);
         this.verifications = template(producers, consumers, verificationReplies, instance, VerificationReply.class);
@@ -146,6 +153,8 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
     private <R> CompletableFuture<R> request(ReplyingKafkaTemplate<String, Object, R> template, String topic,
                                              String command, long telegramId, Object value) {
         ProducerRecord<String, Object> record = new ProducerRecord<>(topic, Topics.key(telegramId), value);
+        record.headers().add(Topics.DEADLINE_HEADER,
+                Instant.now().plus(deadline).toString().getBytes(StandardCharsets.US_ASCII));
         return CompletableFuture.supplyAsync(() -> template.sendAndReceive(record), SENDERS)
                 .<ConsumerRecord<String, R>>thenCompose(reply -> reply)
                 .thenApply(ConsumerRecord::value)

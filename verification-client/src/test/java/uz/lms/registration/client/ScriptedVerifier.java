@@ -27,8 +27,10 @@ import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * verification-service as the client sees it: answers every registration with a code sent and every
@@ -40,6 +42,7 @@ final class ScriptedVerifier implements AutoCloseable {
     private final KafkaMessageListenerContainer<String, byte[]> commands;
     private final DefaultKafkaProducerFactory<String, byte[]> producers;
     private final KafkaTemplate<String, byte[]> replies;
+    private final List<ConsumerRecord<String, byte[]>> answered = new CopyOnWriteArrayList<>();
 
     ScriptedVerifier() {
         String servers = EmbeddedInfrastructure.bootstrapServers();
@@ -59,7 +62,13 @@ final class ScriptedVerifier implements AutoCloseable {
         ContainerTestUtils.waitForAssignment(commands, 6);
     }
 
+    /** The commands answered so far, headers and all. */
+    List<ConsumerRecord<String, byte[]>> answered() {
+        return answered;
+    }
+
     private void answer(ConsumerRecord<String, byte[]> command) {
+        answered.add(command);
         Object reply = command.topic().equals(Topics.REGISTRATION_REQUESTS)
                 ? new RegistrationReply(UUID.randomUUID(), Instant.now(),
                         json.readValue(command.value(), RegisterUser.class).telegramId(),

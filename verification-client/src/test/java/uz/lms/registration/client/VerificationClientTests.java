@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +32,12 @@ import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,6 +82,24 @@ class VerificationClientTests {
                 assertThat(reply.telegramId()).isEqualTo(verifying);
                 assertThat(reply.outcome()).isEqualTo(new Verified());
             });
+        }
+    }
+
+    @Test
+    void eachCommandCarriesADeadlineAFifthOfTheReplyTimeoutBeforeItsRequesterGivesUp() {
+        try (ScriptedVerifier verifier = new ScriptedVerifier()) {
+            VerificationClient client = start(EmbeddedInfrastructure.bootstrapServers());
+            long telegramId = newTelegramId();
+            Instant sent = Instant.now();
+
+            assertThat(client.register(registerUser(telegramId))).succeedsWithin(REPLY_TIMEOUT);
+
+            Header deadline = verifier.answered().stream()
+                    .filter(command -> command.key().equals(Long.toString(telegramId))).findFirst().orElseThrow()
+                    .headers().lastHeader(Topics.DEADLINE_HEADER);
+            assertThat(Instant.parse(new String(deadline.value(), StandardCharsets.US_ASCII)))
+                    .isBetween(sent.plus(REPLY_TIMEOUT.multipliedBy(4).dividedBy(5)),
+                            Instant.now().plus(REPLY_TIMEOUT.multipliedBy(4).dividedBy(5)));
         }
     }
 

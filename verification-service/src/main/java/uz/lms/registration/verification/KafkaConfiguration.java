@@ -1,20 +1,26 @@
 package uz.lms.registration.verification;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.util.StringUtils;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.kafka.DeadLetters;
+import uz.lms.registration.kafka.ListenerAssignments;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The topics this service owns (the commands it consumes, their dead-letter topics, and what it alone
- * publishes), and what happens to a record it cannot process.
+ * publishes), how its consumers join their groups, and what happens to a record it cannot process.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -32,6 +38,22 @@ class KafkaConfiguration {
                 topic(Topics.deadLetter(Topics.VERIFICATION_REQUESTS), partitions).config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION).build(),
                 topic(Topics.VERIFICATION_CODES, partitions).config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION).build(),
                 topic(Topics.USER_EVENTS, partitions).build());
+    }
+
+    /** A restarted instance rejoins as the member it was, keeping its partitions with no rebalance. */
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer staticMembership(VerificationProperties properties) {
+        return consumers -> {
+            if (StringUtils.hasText(properties.instanceId())) {
+                consumers.updateConfigs(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, properties.instanceId()));
+            }
+        };
+    }
+
+    /** For readiness: the instance is ready once it consumes commands. */
+    @Bean
+    ListenerAssignments listeners(KafkaListenerEndpointRegistry registry) {
+        return new ListenerAssignments(registry);
     }
 
     @Bean

@@ -30,11 +30,14 @@ import java.util.Set;
  * @param codeSecret           HMAC key for stored codes; required with the {@code prod} profile
  * @param topicPartitions      partitions of the topics this service creates
  * @param outboxSweepInterval  how often records left in the outbox (a failed publish) are retried
+ * @param outboxStuckAfter     how old the oldest unpublished outbox row may get before health reports it
  * @param commandRetention     how long a processed command's reply is kept for redeliveries
  * @param unverifiedRetention  how long a user who never verified is kept after their last activity;
  *                             at least an hour, so never while a code is live
  * @param cleanupInterval      how often old commands and unverified users are deleted
  * @param replyTopics          the requesters' reply topics: the only topics replies are sent to
+ * @param instanceId           this instance's Kafka static membership id, stable across its restarts and
+ *                             unique among the instances; blank for none (dynamic membership)
  */
 @Validated
 @ConfigurationProperties("verification")
@@ -49,8 +52,10 @@ public record VerificationProperties(
         @Nullable String codeSecret,
         @Min(1) int topicPartitions,
         @NotNull Duration outboxSweepInterval,
+        @NotNull Duration outboxStuckAfter,
         @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30) Duration commandRetention,
         @NotNull @DurationMin(hours = 1) @DurationMax(days = 365) Duration unverifiedRetention,
         @NotNull @DurationMin(seconds = 1) Duration cleanupInterval,
-        @NotEmpty Set<String> replyTopics) {
+        @NotEmpty Set<String> replyTopics,
+        String instanceId) {
 }

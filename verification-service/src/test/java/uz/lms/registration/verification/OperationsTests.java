@@ -10,12 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What operators see on the actuator port: health probes and Prometheus metrics, nothing else. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "verification.reply-topics=" + TestClient.REPLY_TOPICS)
+        properties = {"verification.reply-topics=" + TestClient.REPLY_TOPICS, "verification.instance-id="})
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 class OperationsTests {
 
@@ -27,7 +29,10 @@ class OperationsTests {
     @Test
     void healthHasLivenessAndReadinessGroups() throws Exception {
         assertThat(get("/actuator/health/liveness")).isEqualTo(200);
-        assertThat(get("/actuator/health/readiness")).isEqualTo(200);
+        // Ready once the listeners' groups have given them their partitions, which may come after the start.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(get("/actuator/health/readiness")).isEqualTo(200));
+        assertThat(get("/actuator/health")).as("the outbox publishes").isEqualTo(200);
     }
 
     @Test
@@ -41,7 +46,9 @@ class OperationsTests {
         assertThat(metrics)
                 .contains("verification_codes_issued_total")
                 .containsPattern("verification_commands_seconds_count\\{command=\"register\",outcome=\"code_sent\"")
-                .contains("verification_commands_seconds_bucket");
+                .contains("verification_commands_seconds_bucket")
+                .contains("verification_outbox_oldest_age_seconds")
+                .contains("verification_outbox_publisher_alive 1.0");
     }
 
     @Test

@@ -64,7 +64,7 @@ class StartupTests {
 
     /** The whole service on the embedded broker and a database of its own. */
     private static ConfigurableApplicationContext start(String... settings) {
-        List<String> arguments = new ArrayList<>(List.of("--server.port=0",
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--verification.instance-id=",
                 "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
                 "--spring.datasource.url=" + EmbeddedInfrastructure.newDatabase(),
                 "--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));

@@ -48,6 +48,11 @@ public class TestClient implements AutoCloseable {
     private final KafkaTemplate<String, byte[]> raw;
 
     public TestClient() {
+        this(Duration.ofSeconds(20));
+    }
+
+    /** @param replyTimeout how long a command waits for its reply: the gateway's and the bot's is 5 s */
+    public TestClient(Duration replyTimeout) {
         String servers = EmbeddedInfrastructure.bootstrapServers();
         producers = new DefaultKafkaProducerFactory<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
@@ -61,7 +66,7 @@ public class TestClient implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
                 ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, JacksonJsonDeserializer.class,
                 JacksonJsonDeserializer.USE_TYPE_INFO_HEADERS, false));
-        client = new VerificationClient(producers, consumers, REQUESTER, Duration.ofSeconds(20), 3);
+        client = new VerificationClient(producers, consumers, REQUESTER, replyTimeout, 3);
         client.start();
         rawProducers = new DefaultKafkaProducerFactory<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
                 new StringSerializer(), new ByteArraySerializer());

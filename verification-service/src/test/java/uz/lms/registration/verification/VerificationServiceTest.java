@@ -27,7 +27,9 @@ import static org.awaitility.Awaitility.await;
  * The whole service on a real broker and a real PostgreSQL, driven over Kafka as the gateway and
  * the bot drive it. Every test works on users of its own; time moves only by {@link #clock}.
  */
-@SpringBootTest(properties = {"verification.outbox-sweep-interval=1s", "verification.reply-topics=" + TestClient.REPLY_TOPICS})
+// No static membership: a closed test context would hold its partitions for a session timeout.
+@SpringBootTest(properties = {"verification.outbox-sweep-interval=1s", "verification.reply-topics=" + TestClient.REPLY_TOPICS,
+        "verification.instance-id="})
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 public abstract class VerificationServiceTest {
 

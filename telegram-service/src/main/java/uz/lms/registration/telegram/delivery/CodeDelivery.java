@@ -37,19 +37,28 @@ class CodeDelivery {
     private final Texts texts;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
+    private final DeliveredCodes delivered;
 
-    CodeDelivery(Messenger messenger, Texts texts, KafkaTemplate<String, Object> kafka, Clock clock) {
+    CodeDelivery(Messenger messenger, Texts texts, KafkaTemplate<String, Object> kafka, Clock clock,
+                 DeliveredCodes delivered) {
         this.messenger = messenger;
         this.texts = texts;
         this.kafka = kafka;
         this.clock = clock;
+        this.delivered = delivered;
     }
 
     @KafkaListener(id = "telegram-code-delivery", topics = Topics.VERIFICATION_CODES,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.DeliverCode")
     void deliver(DeliverCode code) throws InterruptedException {
+        if (delivered.handled(code)) {
+            log.info("code delivery telegram_id={} code_event_id={} redelivered: handled before", code.telegramId(),
+                    code.eventId());
+            return;
+        }
         DeliveryEvent result = clock.instant().isBefore(code.expiresAt()) ? send(code) : expired(code);
         kafka.send(Topics.CODE_DELIVERIES, Topics.key(code.telegramId()), result).join();
+        delivered.remember(code);
         log.info("code delivery telegram_id={} code_event_id={} result={}", code.telegramId(), code.eventId(),
                 switch (result) {
                     case DeliveryEvent.CodeDeliveryFailed failed -> "failed reason=" + failed.reason();

@@ -3,6 +3,7 @@ package uz.lms.registration.verification.commands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,10 @@ import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Verifications;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +37,10 @@ import java.util.function.Supplier;
  * headers name: a forged header must not make this service write to any other topic, the ones it
  * publishes events and codes on above all. A command naming another topic is refused: neither
  * applied nor answered, so that, as with any command that went unanswered, nothing changed.
+ *
+ * <p>A command read after its deadline ({@link Topics#DEADLINE_HEADER}) is dropped the same way: its
+ * requester has given up and answered its caller that nothing happened, which must stay true. It
+ * counts in {@code verification.commands} with outcome {@code late}.
  */
 @Component
 class CommandListener {
@@ -40,6 +48,7 @@ class CommandListener {
     private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
     private static final String REDELIVERED = "redelivered";
     private static final String UNKNOWN_REPLY_TOPIC = "unknown_reply_topic";
+    private static final String LATE = "late";
 
     private final Commands commands;
     private final Registrations registrations;
@@ -82,8 +91,13 @@ class CommandListener {
                             Function<R, ? extends Outcome> outcomeOf) {
         Timer.Sample sample = Timer.start(meters);
         Optional<ReplyAddress> replyTo = ReplyAddress.of(headers);
+        Optional<Instant> deadline = deadline(headers);
         String outcome;
-        if (replyTo.isPresent() && !replyTopics.contains(replyTo.get().topic())) {
+        if (deadline.isPresent() && clock.instant().isAfter(deadline.get())) {
+            log.warn("{} telegram_id={} event_id={} dropped: read {} after its deadline, when its requester had "
+                    + "given up", name, telegramId, eventId, Duration.between(deadline.get(), clock.instant()));
+            outcome = LATE;
+        } else if (replyTo.isPresent() && !replyTopics.contains(replyTo.get().topic())) {
             log.warn("{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
                     name, telegramId, eventId, replyTo.get().printableTopic());
             outcome = UNKNOWN_REPLY_TOPIC;
@@ -94,5 +108,12 @@ class CommandListener {
         }
         sample.stop(meters.timer("verification.commands", "command", name, "outcome", outcome));
         log.info("{} telegram_id={} outcome={}", name, telegramId, outcome);
+    }
+
+    /** Empty for a command sent without one, by a requester that waits for ever. */
+    private static Optional<Instant> deadline(Headers headers) {
+        Header deadline = headers.lastHeader(Topics.DEADLINE_HEADER);
+        return deadline == null ? Optional.empty()
+                : Optional.of(Instant.parse(new String(deadline.value(), StandardCharsets.US_ASCII)));
     }
 }

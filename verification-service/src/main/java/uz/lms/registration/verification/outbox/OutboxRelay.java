@@ -80,6 +80,12 @@ class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /** Whether the publishing thread is alive: false before start, after stop, and if it died. */
+    boolean publishing() {
+        Thread running = thread;
+        return running != null && running.isAlive();
+    }
+
     @Override
     public void start() {
         // Assigned before it runs: the thread's loop lasts while isRunning() sees it.

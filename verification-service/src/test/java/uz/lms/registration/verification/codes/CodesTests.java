@@ -45,7 +45,7 @@ class CodesTests {
 
     private static CodeSecret secret(String value) {
         return new CodeSecret(new VerificationProperties(Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5,
-                Duration.ofMinutes(10), 20, Duration.ofHours(1), value, 3, Duration.ofSeconds(5), Duration.ofDays(1),
-                Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies")));
+                Duration.ofMinutes(10), 20, Duration.ofHours(1), value, 3, Duration.ofSeconds(5),
+                Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"), ""));
     }
 }

@@ -3,6 +3,7 @@ package uz.lms.registration.verification.outbox;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.kafka.support.KafkaHeaders;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
@@ -24,6 +25,9 @@ class OutboxTests extends VerificationServiceTest {
 
     @Autowired
     PayloadCipher cipher;
+
+    @Autowired
+    OutboxHealthIndicator health;
 
     @Test
     void recordsLeftBehindByACrashArePublishedByTheSweep() {
@@ -89,5 +93,24 @@ class OutboxTests extends VerificationServiceTest {
                 .extracting(Object::getClass).containsExactly(UserEvent.UserRegistered.class, UserEvent.CodeIssued.class));
         await().untilAsserted(() -> assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE record_key = ?")
                 .param(Topics.key(telegramId)).query(Long.class).single()).isZero());
+    }
+
+    @Test
+    void aRowThatCannotBePublishedForLongShowsInHealth() {
+        long telegramId = newTelegramId();
+        var event = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
+        // A partition the topic does not have: every send fails, and the row stays.
+        Long id = jdbc.sql("""
+                        INSERT INTO outbox (topic, kafka_partition, record_key, payload, created_at)
+                        VALUES (?, 99, ?, ?, now() - interval '2 minutes') RETURNING id""")
+                .params(Topics.USER_EVENTS, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(event)))
+                .query(Long.class).single();
+        try {
+            assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.health().getDetails()).containsEntry("publisher_alive", true);
+        } finally {
+            jdbc.sql("DELETE FROM outbox WHERE id = ?").param(id).update();
+        }
+        await().untilAsserted(() -> assertThat(health.health().getStatus()).isEqualTo(Status.UP));
     }
 }

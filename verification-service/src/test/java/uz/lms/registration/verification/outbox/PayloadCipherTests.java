@@ -15,8 +15,8 @@ class PayloadCipherTests {
 
     private final PayloadCipher cipher = new PayloadCipher(new CodeSecret(new VerificationProperties(
             Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5, Duration.ofMinutes(10), 20, Duration.ofHours(1),
-            "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofDays(1),
-            Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"))));
+            "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
+            Duration.ofDays(1), Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"), "")));
 
     @Test
     void aSealedPayloadHidesTheCodeAndOpensToTheOriginal() {
