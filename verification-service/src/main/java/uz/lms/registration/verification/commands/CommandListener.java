@@ -43,7 +43,9 @@ class CommandListener {
         this.meters = meters;
     }
 
-    @KafkaListener(id = "registrations", topics = Topics.REGISTRATION_REQUESTS,
+    // Both in the consumer group spring.kafka.consumer.group-id names, verification-service, the one the
+    // Kafka ACLs allow this service; by default a listener's id would be its group.
+    @KafkaListener(id = "registrations", idIsGroup = false, topics = Topics.REGISTRATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onRegister(ConsumerRecord<String, RegisterUser> record) {
         Timer.Sample sample = Timer.start(meters);
@@ -56,7 +58,7 @@ class CommandListener {
         done(sample, "register", command.telegramId(), outcome);
     }
 
-    @KafkaListener(id = "verifications", topics = Topics.VERIFICATION_REQUESTS,
+    @KafkaListener(id = "verifications", idIsGroup = false, topics = Topics.VERIFICATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onVerify(ConsumerRecord<String, VerifyCode> record) {
         Timer.Sample sample = Timer.start(meters);
