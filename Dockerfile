@@ -1,17 +1,19 @@
-# syntax=docker/dockerfile:1
 # One recipe for the image of every service, built with the repository root as context (the parent
 # pom and contracts live there); compose.yaml names the service:
 #   docker build --build-arg SERVICE=gateway-service -t lms-registration/gateway-service .
+# SERVICE is read only in the last stage, so the images built together share one Maven build.
+# RUN --mount needs BuildKit: docker compose, or docker build with the buildx plugin. No "# syntax"
+# line: the frontend built into BuildKit reads this file, and no registry has to be asked for one.
 FROM eclipse-temurin:21-jdk AS build
-ARG SERVICE
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -ntp -pl "${SERVICE}" -am -DskipTests package \
-    && cp "${SERVICE}"/target/"${SERVICE}"-*-exec.jar /service.jar
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -ntp -DskipTests package
 
 FROM eclipse-temurin:21-jre
-RUN useradd --system --uid 10001 app
+ARG SERVICE
+# A fixed uid above the system range, without a home or a login shell.
+RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY --from=build /service.jar app.jar
+COPY --from=build /src/${SERVICE}/target/${SERVICE}-*-exec.jar /app/app.jar
 USER app
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]

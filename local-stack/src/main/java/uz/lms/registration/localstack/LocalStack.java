@@ -25,12 +25,12 @@ import java.util.concurrent.CountDownLatch;
  * a real PostgreSQL whose data survives a restart, and the Telegram sandbox. Writes the settings the
  * services need to {@code <data dir>/local-stack.env} once everything is up (run.sh waits for that file)
  * and stops everything on SIGINT/SIGTERM. With the argument {@code watch} it prints the records on the
- * topics instead ({@link TopicWatch}).
+ * topics instead ({@link TopicWatch}); with {@code sandbox} it runs the Telegram sandbox alone.
  */
 public final class LocalStack {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
-    /** Not a secret: the sandbox listens on the loopback address only and holds nobody's data. */
+    /** Not a secret: the sandbox holds nobody's data, and listens on the loopback address unless in a container. */
     private static final String SANDBOX_TOKEN = "7000000001:local-sandbox";
 
     private final Settings settings;
@@ -46,7 +46,9 @@ public final class LocalStack {
             TopicWatch.watch(System.getenv().getOrDefault("SPRING_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), System.out);
             return;
         }
-        LocalStack stack = new LocalStack(Settings.from(System.getenv()));
+        boolean sandboxOnly = args.length == 1 && args[0].equals("sandbox");
+        LocalStack stack = new LocalStack(
+                sandboxOnly ? Settings.sandboxOnly(System.getenv()) : Settings.from(System.getenv()));
         // Stop before the JVM's shutdown hooks run: the broker's own hooks delete its directories under it.
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), signal -> {
@@ -115,7 +117,7 @@ public final class LocalStack {
     }
 
     private void startSandbox() {
-        FakeTelegramServer sandbox = FakeTelegramServer.start(new FakeTelegram(), SANDBOX_TOKEN, settings.sandboxPort());
+        FakeTelegramServer sandbox = FakeTelegramServer.start(new FakeTelegram(), SANDBOX_TOKEN, settings.sandboxAddress());
         WebChat.serveOn(sandbox);
         started.push(sandbox);
         environment.put("TELEGRAM_API_URL", sandbox.apiUrl().toString());

@@ -1,5 +1,7 @@
 package uz.lms.registration.localstack;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -12,8 +14,10 @@ import java.util.Map;
  * @param postgresPort port of the embedded database, or 0 when {@code SPRING_DATASOURCE_URL} is set
  * @param sandboxPort  port of the Telegram sandbox, or 0 when {@code TELEGRAM_BOT_TOKEN} or
  *                     {@code TELEGRAM_API_URL} is set
+ * @param sandboxHost  the address the sandbox binds, {@code LOCAL_STACK_SANDBOX_ADDRESS}: the loopback
+ *                     address unless a container must serve it to others
  */
-record Settings(Path dataDir, int kafkaPort, int postgresPort, int sandboxPort) {
+record Settings(Path dataDir, int kafkaPort, int postgresPort, int sandboxPort, String sandboxHost) {
 
     static Settings from(Map<String, String> env) {
         return new Settings(
@@ -21,7 +25,15 @@ record Settings(Path dataDir, int kafkaPort, int postgresPort, int sandboxPort) 
                 isSet(env, "SPRING_KAFKA_BOOTSTRAP_SERVERS") ? 0 : port(env, "LOCAL_STACK_KAFKA_PORT", 9092),
                 isSet(env, "SPRING_DATASOURCE_URL") ? 0 : port(env, "LOCAL_STACK_POSTGRES_PORT", 54329),
                 isSet(env, "TELEGRAM_BOT_TOKEN") || isSet(env, "TELEGRAM_API_URL")
-                        ? 0 : port(env, "LOCAL_STACK_SANDBOX_PORT", 8090));
+                        ? 0 : port(env, "LOCAL_STACK_SANDBOX_PORT", 8090),
+                isSet(env, "LOCAL_STACK_SANDBOX_ADDRESS") ? env.get("LOCAL_STACK_SANDBOX_ADDRESS").trim()
+                        : InetAddress.getLoopbackAddress().getHostAddress());
+    }
+
+    /** The sandbox alone, as compose.yaml's {@code sandbox} profile runs it beside a real Kafka and PostgreSQL. */
+    static Settings sandboxOnly(Map<String, String> env) {
+        Settings settings = from(env);
+        return new Settings(settings.dataDir, 0, 0, port(env, "LOCAL_STACK_SANDBOX_PORT", 8090), settings.sandboxHost);
     }
 
     boolean startsKafka() {
@@ -34,6 +46,10 @@ record Settings(Path dataDir, int kafkaPort, int postgresPort, int sandboxPort) 
 
     boolean startsSandbox() {
         return sandboxPort > 0;
+    }
+
+    InetSocketAddress sandboxAddress() {
+        return new InetSocketAddress(sandboxHost, sandboxPort);
     }
 
     /** The file that tells run.sh (and the end-to-end test) how to reach what was started. */

@@ -16,6 +16,7 @@ class SettingsTests {
         assertThat(settings.kafkaPort()).isEqualTo(9092);
         assertThat(settings.postgresPort()).isEqualTo(54329);
         assertThat(settings.sandboxPort()).isEqualTo(8090);
+        assertThat(settings.sandboxAddress().getAddress().isLoopbackAddress()).isTrue();
         assertThat(settings.dataDir()).isEqualTo(Path.of(".run-data").toAbsolutePath());
         assertThat(settings.environmentFile()).isEqualTo(settings.dataDir().resolve("local-stack.env"));
     }
@@ -53,5 +54,16 @@ class SettingsTests {
         assertThat(settings.postgresPort()).isEqualTo(15432);
         assertThat(settings.sandboxPort()).isEqualTo(18090);
         assertThat(settings.dataDir()).isEqualTo(Path.of("/tmp/stack"));
+    }
+
+    @Test
+    void theSandboxAloneServesEveryInterfaceInAContainer() {
+        Settings settings = Settings.sandboxOnly(Map.of("LOCAL_STACK_SANDBOX_ADDRESS", "0.0.0.0"));
+
+        assertThat(settings.startsKafka()).isFalse();
+        assertThat(settings.startsPostgres()).isFalse();
+        assertThat(settings.startsSandbox()).isTrue();
+        assertThat(settings.sandboxAddress().getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(settings.sandboxAddress().getPort()).isEqualTo(8090);
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
  * Serves a {@link FakeTelegram} as the Telegram Bot API: {@code POST|GET /bot<token>/<method>} with
  * JSON, form or query parameters, method names matched case-insensitively (clients send
  * {@code getupdates}, {@code sendmessage}). Answers {@code {"ok": true, "result": ...}} or Telegram's
- * error shape with the same HTTP status. Binds to the loopback address only.
+ * error shape with the same HTTP status. Binds to the loopback address unless given another.
  */
 public final class FakeTelegramServer implements AutoCloseable {
 
@@ -38,10 +38,10 @@ public final class FakeTelegramServer implements AutoCloseable {
     private final JsonMapper json = JsonMapper.builder().build();
     private volatile @Nullable HttpHandler besideBotApi;
 
-    private FakeTelegramServer(FakeTelegram telegram, String token, int port) throws IOException {
+    private FakeTelegramServer(FakeTelegram telegram, String token, InetSocketAddress address) throws IOException {
         this.telegram = telegram;
         this.token = token;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        this.server = HttpServer.create(address, 0);
         // One thread per request: long polls park a thread each.
         this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fake-telegram-", 0).factory());
         server.setExecutor(handlers);
@@ -51,10 +51,15 @@ public final class FakeTelegramServer implements AutoCloseable {
 
     /** Starts serving {@code telegram} for the bot with this token; port 0 picks a free port. */
     public static FakeTelegramServer start(FakeTelegram telegram, String token, int port) {
+        return start(telegram, token, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** Starts serving on {@code address}: a container's sandbox must be reachable from the others. */
+    public static FakeTelegramServer start(FakeTelegram telegram, String token, InetSocketAddress address) {
         try {
-            return new FakeTelegramServer(telegram, token, port);
+            return new FakeTelegramServer(telegram, token, address);
         } catch (IOException e) {
-            throw new UncheckedIOException("the fake Telegram server could not bind port " + port, e);
+            throw new UncheckedIOException("the fake Telegram server could not bind " + address, e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One real Kafka broker (KRaft) and one real PostgreSQL per JVM, started on first use and stopped
- * when the JVM exits. Each caller of {@link #newDatabase()} gets a database of its own, so test
+ * when the JVM exits: embedded, or, under the Maven profile {@code testcontainers}, in containers
+ * ({@link Containers}). Each caller of {@link #newDatabase()} gets a database of its own, so test
  * contexts never see each other's rows.
  */
 public final class EmbeddedInfrastructure {
 
+    /** Set by the Maven profile {@code testcontainers}: the tests then need Docker. */
+    private static final boolean IN_CONTAINERS = "testcontainers".equals(System.getProperty("test.infrastructure"));
     private static final int PARTITIONS = 3;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -43,7 +47,7 @@ public final class EmbeddedInfrastructure {
     }
 
     public static String bootstrapServers() {
-        return kafka().getBrokersAsString();
+        return IN_CONTAINERS ? Containers.sharedKafka().getBootstrapServers() : kafka().getBrokersAsString();
     }
 
     public static synchronized EmbeddedPostgres postgres() {
@@ -62,11 +66,16 @@ public final class EmbeddedInfrastructure {
     /** Creates an empty database and returns its JDBC URL (user and password: {@code postgres}). */
     public static String newDatabase() {
         String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection connection = postgres().getPostgresDatabase().getConnection();
+        try (Connection connection = IN_CONTAINERS ? Containers.sharedPostgres().createConnection("")
+                : postgres().getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + name, e);
+        }
+        if (IN_CONTAINERS) {
+            PostgreSQLContainer container = Containers.sharedPostgres();
+            return "jdbc:postgresql://" + container.getHost() + ":" + container.getMappedPort(5432) + "/" + name;
         }
         return postgres().getJdbcUrl("postgres", name);
     }

@@ -33,9 +33,8 @@ public final class TopicRecorder implements AutoCloseable {
     private final Thread poller;
     private volatile @Nullable RuntimeException failure;
 
-    private TopicRecorder(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new StringDeserializer(), new ByteArrayDeserializer());
+    private TopicRecorder(Map<String, Object> client, String topic) {
+        consumer = new KafkaConsumer<>(client, new StringDeserializer(), new ByteArrayDeserializer());
         try {
             List<TopicPartition> partitions = partitionsOf(topic);
             consumer.assign(partitions);
@@ -51,12 +50,17 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** Records {@code topic} on the embedded broker of {@link EmbeddedInfrastructure}. */
     public static TopicRecorder start(String topic) {
-        return new TopicRecorder(EmbeddedInfrastructure.bootstrapServers(), topic);
+        return start(EmbeddedInfrastructure.bootstrapServers(), topic);
     }
 
     /** Records {@code topic} on the broker at {@code bootstrapServers}. */
     public static TopicRecorder start(String bootstrapServers, String topic) {
-        return new TopicRecorder(bootstrapServers, topic);
+        return new TopicRecorder(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /** Records {@code topic} as the client {@code client} configures: a broker that wants credentials, say. */
+    public static TopicRecorder start(Map<String, Object> client, String topic) {
+        return new TopicRecorder(client, topic);
     }
 
     /** Everything recorded so far, in the order it arrived. */

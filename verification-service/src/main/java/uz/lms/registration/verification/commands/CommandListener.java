@@ -67,7 +67,9 @@ class CommandListener {
         this.meters = meters;
     }
 
-    @KafkaListener(id = "registrations", topics = Topics.REGISTRATION_REQUESTS,
+    // A consumer group per command topic, each named under verification-service's prefix (the one its Kafka
+    // ACLs allow): static members keep one group.instance.id per instance, which must be unique in a group.
+    @KafkaListener(id = "registrations", groupId = "verification-service.registrations", topics = Topics.REGISTRATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onRegister(ConsumerRecord<String, RegisterUser> record) {
         RegisterUser command = record.value();
@@ -77,7 +79,7 @@ class CommandListener {
                 RegistrationReply::outcome);
     }
 
-    @KafkaListener(id = "verifications", topics = Topics.VERIFICATION_REQUESTS,
+    @KafkaListener(id = "verifications", groupId = "verification-service.verifications", topics = Topics.VERIFICATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onVerify(ConsumerRecord<String, VerifyCode> record) {
         VerifyCode command = record.value();

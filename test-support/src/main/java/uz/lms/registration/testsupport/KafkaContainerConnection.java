@@ -1,0 +1,17 @@
+package uz.lms.registration.testsupport;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
+import org.springframework.context.annotation.Bean;
+import org.testcontainers.kafka.KafkaContainer;
+
+/** A Kafka broker in a container for a service started from its {@code TestXxxApplication}; stopped with it. */
+@TestConfiguration(proxyBeanMethods = false)
+public class KafkaContainerConnection {
+
+    @Bean
+    @ServiceConnection
+    KafkaContainer kafkaContainer() {
+        return Containers.kafka();
+    }
+}
