@@ -1,5 +1,6 @@
 package uz.lms.registration.verification;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.util.FileSystemUtils;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
@@ -53,8 +55,8 @@ class CrashTests {
     private static final int CLIENTS = 4;
     private static final String INSTANCE_ID = "crash-tests-1";
 
-    private final String database = EmbeddedInfrastructure.newDatabase();
-    private final JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
+    private String database = EmbeddedInfrastructure.newDatabase();
+    private JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> cleanUp = new ArrayList<>();
 
@@ -136,6 +138,41 @@ class CrashTests {
         System.out.println("one of two verification-service instances SIGKILLed: " + figures);
         assertThat(figures.allHeld()).isTrue();
         assertThat(figures.recoveredAfter()).isLessThanOrEqualTo(Duration.ofSeconds(15));
+    }
+
+    /** On demand (tag {@code fault-suite}): PostgreSQL of its own, stopped for 10 s and started again. */
+    @Test
+    @Tag("fault-suite")
+    void aDatabaseOutageLosesNothingDeadLettersNothingAndAppliesNothingLate() throws Exception {
+        Path data = Path.of("target", "crash-tests-postgres");
+        int postgresPort = freePort();
+        FileSystemUtils.deleteRecursively(data);
+        // Not cleaned on close: the data outlives the stop, as a real database's does.
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(postgresPort).setDataDirectory(data)
+                .setCleanDataDirectory(false).start();
+        database = postgres.getJdbcUrl("postgres", "postgres");
+        jdbc = JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
+        int port = freePort();
+        start(port, "database-outage", INSTANCE_ID);
+        awaitReady(port);
+        startLoad();
+        Thread.sleep(5_000);
+
+        postgres.close();
+        Instant stopped = Instant.now();
+        Thread.sleep(10_000);
+        EmbeddedPostgres restarted = EmbeddedPostgres.builder().setPort(postgresPort).setDataDirectory(data)
+                .setCleanDataDirectory(false).start();
+        cleanUp.addFirst(restarted);
+        Instant back = Instant.now();
+        await().atMost(Duration.ofSeconds(90)).until(() -> firstSuccessSentAfter(back).isPresent());
+        Thread.sleep(3_000);
+        stopLoad();
+
+        Figures figures = figures(stopped, firstSuccessSentAfter(back).orElseThrow());
+        System.out.println("PostgreSQL stopped for 10 s: " + figures + ", first success "
+                + Duration.between(back, firstSuccessSentAfter(back).orElseThrow()) + " after it was back");
+        assertThat(figures.allHeld()).isTrue();
     }
 
     /**

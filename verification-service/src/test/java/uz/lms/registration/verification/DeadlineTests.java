@@ -42,7 +42,7 @@ class DeadlineTests extends VerificationServiceTest {
         assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?").param(telegramId)
                 .query(Long.class).single()).isZero();
         assertThat(output.getAll()).containsPattern("register telegram_id=" + telegramId
-                + " event_id=[0-9a-f-]{36} dropped: read PT1S after its deadline");
+                + " event_id=[0-9a-f-]{36} dropped: PT1S after its deadline");
         assertThat(client.register(telegramId, newPhoneNumber())).isEqualTo(new CodeSent(60));
         assertThat(deliveredCodes(telegramId)).hasSize(1);
     }

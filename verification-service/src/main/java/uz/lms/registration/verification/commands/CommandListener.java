@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * publishes events and codes on above all. A command naming another topic is refused: neither
  * applied nor answered, so that, as with any command that went unanswered, nothing changed.
  *
- * <p>A command read after its deadline ({@link Topics#DEADLINE_HEADER}) is dropped the same way: its
+ * <p>A command read, or reaching its transaction, after its deadline ({@link Topics#DEADLINE_HEADER}) is
+ * dropped the same way, its transaction rolled back: its
  * requester has given up and answered its caller that nothing happened, which must stay true. It
  * counts in {@code verification.commands} with outcome {@code late}.
  */
@@ -95,21 +96,39 @@ class CommandListener {
         Optional<ReplyAddress> replyTo = ReplyAddress.of(headers);
         Optional<Instant> deadline = deadline(headers);
         String outcome;
-        if (deadline.isPresent() && clock.instant().isAfter(deadline.get())) {
-            log.warn("{} telegram_id={} event_id={} dropped: read {} after its deadline, when its requester had "
-                    + "given up", name, telegramId, eventId, Duration.between(deadline.get(), clock.instant()));
-            outcome = LATE;
+        if (late(deadline)) {
+            outcome = dropLate(name, eventId, telegramId, deadline.orElseThrow());
         } else if (replyTo.isPresent() && !replyTopics.contains(replyTo.get().topic())) {
             log.warn("{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
                     name, telegramId, eventId, replyTo.get().printableTopic());
             outcome = UNKNOWN_REPLY_TOPIC;
         } else {
-            outcome = commands.execute(eventId, telegramId, replyTo, apply)
-                    .map(reply -> outcomeOf.apply(reply).type())
-                    .orElse(REDELIVERED);
+            try {
+                outcome = commands.execute(eventId, telegramId, replyTo, () -> {
+                            // Again once the transaction has its connection: a database outage may outlast the deadline.
+                            if (late(deadline)) {
+                                throw new Late();
+                            }
+                            return apply.get();
+                        })
+                        .map(reply -> outcomeOf.apply(reply).type())
+                        .orElse(REDELIVERED);
+            } catch (Late rolledBack) {
+                outcome = dropLate(name, eventId, telegramId, deadline.orElseThrow());
+            }
         }
         sample.stop(meters.timer("verification.commands", "command", name, "outcome", outcome));
         log.info("{} telegram_id={} outcome={}", name, telegramId, outcome);
+    }
+
+    private boolean late(Optional<Instant> deadline) {
+        return deadline.isPresent() && clock.instant().isAfter(deadline.get());
+    }
+
+    private String dropLate(String name, UUID eventId, long telegramId, Instant deadline) {
+        log.warn("{} telegram_id={} event_id={} dropped: {} after its deadline, when its requester had given up",
+                name, telegramId, eventId, Duration.between(deadline, clock.instant()));
+        return LATE;
     }
 
     /** Empty for a command sent without one, by a requester that waits for ever. */
@@ -117,5 +136,9 @@ class CommandListener {
         Header deadline = headers.lastHeader(Topics.DEADLINE_HEADER);
         return deadline == null ? Optional.empty()
                 : Optional.of(Instant.parse(new String(deadline.value(), StandardCharsets.US_ASCII)));
+    }
+
+    /** Thrown within the command's transaction, to roll it back. */
+    private static final class Late extends RuntimeException {
     }
 }
