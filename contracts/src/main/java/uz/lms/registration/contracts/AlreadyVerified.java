@@ -4,5 +4,4 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 
 /** The user is verified already: an answer to both registering and verifying again. */
 @JsonTypeName("already_verified")
-public record AlreadyVerified() implements RegistrationOutcome, VerificationOutcome {
-}
+public record AlreadyVerified() implements RegistrationOutcome, VerificationOutcome {}

@@ -2,7 +2,6 @@ package uz.lms.registration.contracts;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Arrays;
 
 /**
@@ -31,7 +30,9 @@ public enum Channel {
     /** By wire name only: Jackson would also take an enum's index, {@code 0} or {@code "0"}. */
     @JsonCreator
     public static Channel of(String wireName) {
-        return Arrays.stream(values()).filter(channel -> channel.wireName.equals(wireName)).findFirst()
+        return Arrays.stream(values())
+                .filter(channel -> channel.wireName.equals(wireName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("channel must be chat or api"));
     }
 }

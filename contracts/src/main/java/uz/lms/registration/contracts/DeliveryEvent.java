@@ -3,7 +3,6 @@ package uz.lms.registration.contracts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -13,9 +12,10 @@ import java.util.UUID;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = DeliveryEvent.CodeDelivered.class, name = "CodeDelivered"),
-        @JsonSubTypes.Type(value = DeliveryEvent.CodeDeliveryFailed.class, name = "CodeDeliveryFailed"),
-        @JsonSubTypes.Type(value = DeliveryEvent.CodeExpiredBeforeDelivery.class, name = "CodeExpiredBeforeDelivery")})
+    @JsonSubTypes.Type(value = DeliveryEvent.CodeDelivered.class, name = "CodeDelivered"),
+    @JsonSubTypes.Type(value = DeliveryEvent.CodeDeliveryFailed.class, name = "CodeDeliveryFailed"),
+    @JsonSubTypes.Type(value = DeliveryEvent.CodeExpiredBeforeDelivery.class, name = "CodeExpiredBeforeDelivery")
+})
 public sealed interface DeliveryEvent {
 
     UUID eventId();
@@ -30,8 +30,8 @@ public sealed interface DeliveryEvent {
             @JsonProperty("event_id") UUID eventId,
             @JsonProperty("occurred_at") Instant occurredAt,
             @JsonProperty("telegram_id") long telegramId,
-            @JsonProperty("code_event_id") UUID codeEventId) implements DeliveryEvent {
-    }
+            @JsonProperty("code_event_id") UUID codeEventId)
+            implements DeliveryEvent {}
 
     /**
      * Telegram refused the message for good.
@@ -44,8 +44,8 @@ public sealed interface DeliveryEvent {
             @JsonProperty("occurred_at") Instant occurredAt,
             @JsonProperty("telegram_id") long telegramId,
             @JsonProperty("code_event_id") UUID codeEventId,
-            @JsonProperty("reason") String reason) implements DeliveryEvent {
-    }
+            @JsonProperty("reason") String reason)
+            implements DeliveryEvent {}
 
     /** The code had expired before it could be sent, so it was not sent. */
     record CodeExpiredBeforeDelivery(
@@ -53,6 +53,6 @@ public sealed interface DeliveryEvent {
             @JsonProperty("occurred_at") Instant occurredAt,
             @JsonProperty("telegram_id") long telegramId,
             @JsonProperty("code_event_id") UUID codeEventId,
-            @JsonProperty("expires_at") Instant expiresAt) implements DeliveryEvent {
-    }
+            @JsonProperty("expires_at") Instant expiresAt)
+            implements DeliveryEvent {}
 }

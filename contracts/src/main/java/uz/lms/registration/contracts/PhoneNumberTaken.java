@@ -7,5 +7,4 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
  * when another user verified the same number while this user's code was live.
  */
 @JsonTypeName("phone_number_taken")
-public record PhoneNumberTaken() implements RegistrationOutcome, VerificationOutcome {
-}
+public record PhoneNumberTaken() implements RegistrationOutcome, VerificationOutcome {}

@@ -3,7 +3,6 @@ package uz.lms.registration.contracts;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -92,9 +91,11 @@ public record RegisterUser(
         /** By wire name only: Jackson would also take an enum's index, {@code 0} or {@code "0"}. */
         @JsonCreator
         public static Source of(String wireName) {
-            return Arrays.stream(values()).filter(source -> source.wireName.equals(wireName)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "source must be telegram_contact, caller or trusted_caller"));
+            return Arrays.stream(values())
+                    .filter(source -> source.wireName.equals(wireName))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("source must be telegram_contact, caller or trusted_caller"));
         }
     }
 }

@@ -1,7 +1,6 @@
 package uz.lms.registration.contracts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,5 +9,4 @@ public record RegistrationReply(
         @JsonProperty("event_id") UUID eventId,
         @JsonProperty("occurred_at") Instant occurredAt,
         @JsonProperty("telegram_id") long telegramId,
-        @JsonProperty("outcome") RegistrationOutcome outcome) {
-}
+        @JsonProperty("outcome") RegistrationOutcome outcome) {}

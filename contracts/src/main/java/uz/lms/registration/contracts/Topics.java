@@ -32,8 +32,7 @@ public final class Topics {
      */
     public static final String DEADLINE_HEADER = "deadline";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     public static String deadLetter(String topic) {
         return topic + DEAD_LETTER_SUFFIX;

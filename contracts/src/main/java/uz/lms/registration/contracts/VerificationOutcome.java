@@ -10,27 +10,28 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
-        @JsonSubTypes.Type(VerificationOutcome.Verified.class),
-        @JsonSubTypes.Type(VerificationOutcome.InvalidOrExpiredCode.class),
-        @JsonSubTypes.Type(AlreadyVerified.class),
-        @JsonSubTypes.Type(VerificationOutcome.AttemptsExhausted.class),
-        @JsonSubTypes.Type(PhoneNumberTaken.class)})
-public sealed interface VerificationOutcome extends Outcome permits VerificationOutcome.Verified,
-        VerificationOutcome.InvalidOrExpiredCode, AlreadyVerified, VerificationOutcome.AttemptsExhausted,
-        PhoneNumberTaken {
+    @JsonSubTypes.Type(VerificationOutcome.Verified.class),
+    @JsonSubTypes.Type(VerificationOutcome.InvalidOrExpiredCode.class),
+    @JsonSubTypes.Type(AlreadyVerified.class),
+    @JsonSubTypes.Type(VerificationOutcome.AttemptsExhausted.class),
+    @JsonSubTypes.Type(PhoneNumberTaken.class)
+})
+public sealed interface VerificationOutcome extends Outcome
+        permits VerificationOutcome.Verified,
+                VerificationOutcome.InvalidOrExpiredCode,
+                AlreadyVerified,
+                VerificationOutcome.AttemptsExhausted,
+                PhoneNumberTaken {
 
     /** Right code, in time, first use: the user is verified now. */
     @JsonTypeName("verified")
-    record Verified() implements VerificationOutcome {
-    }
+    record Verified() implements VerificationOutcome {}
 
     /** Wrong, expired, replaced or used code, or an unknown user: callers cannot tell which. */
     @JsonTypeName("invalid_or_expired_code")
-    record InvalidOrExpiredCode() implements VerificationOutcome {
-    }
+    record InvalidOrExpiredCode() implements VerificationOutcome {}
 
     /** The current code took {@code verification.max-attempts} wrong guesses and is burned. */
     @JsonTypeName("attempts_exhausted")
-    record AttemptsExhausted() implements VerificationOutcome {
-    }
+    record AttemptsExhausted() implements VerificationOutcome {}
 }

@@ -1,7 +1,6 @@
 package uz.lms.registration.contracts;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;

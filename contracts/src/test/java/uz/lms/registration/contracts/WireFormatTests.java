@@ -1,14 +1,13 @@
 package uz.lms.registration.contracts;
 
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class WireFormatTests {
 
@@ -19,12 +18,13 @@ class WireFormatTests {
 
     @Test
     void commandsAreSnakeCaseWithIsoTimestamps() {
-        String written = json.writeValueAsString(new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz",
-                RegisterUser.Source.TELEGRAM_CONTACT));
+        String written = json.writeValueAsString(
+                new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz", RegisterUser.Source.TELEGRAM_CONTACT));
 
-        assertThat(written).isEqualTo("{\"event_id\":\"" + ID + "\",\"occurred_at\":\"2026-11-25T10:15:30Z\","
-                + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\","
-                + "\"source\":\"telegram_contact\"}");
+        assertThat(written)
+                .isEqualTo("{\"event_id\":\"" + ID + "\",\"occurred_at\":\"2026-11-25T10:15:30Z\","
+                        + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\","
+                        + "\"source\":\"telegram_contact\"}");
     }
 
     @Test
@@ -38,8 +38,10 @@ class WireFormatTests {
         assertThat(json.writeValueAsString(trusted)).endsWith(",\"source\":\"trusted_caller\"}");
         assertThat(json.writeValueAsString(chat)).endsWith(",\"channel\":\"chat\"}");
         assertThat(json.writeValueAsString(api)).endsWith(",\"channel\":\"api\"}");
-        assertThat(json.readValue(json.writeValueAsString(trusted), RegisterUser.class)).isEqualTo(trusted);
-        assertThat(json.readValue(json.writeValueAsString(api), VerifyCode.class)).isEqualTo(api);
+        assertThat(json.readValue(json.writeValueAsString(trusted), RegisterUser.class))
+                .isEqualTo(trusted);
+        assertThat(json.readValue(json.writeValueAsString(api), VerifyCode.class))
+                .isEqualTo(api);
     }
 
     @Test
@@ -54,9 +56,11 @@ class WireFormatTests {
         String channelIndex = unknownChannel.replace("\"CHAT\"", "0");
 
         assertThatThrownBy(() -> json.readValue(noSource, RegisterUser.class)).hasMessageContaining("source");
-        assertThatThrownBy(() -> json.readValue(unknownSource, RegisterUser.class)).hasMessageContaining("source");
+        assertThatThrownBy(() -> json.readValue(unknownSource, RegisterUser.class))
+                .hasMessageContaining("source");
         assertThatThrownBy(() -> json.readValue(noChannel, VerifyCode.class)).hasMessageContaining("channel");
-        assertThatThrownBy(() -> json.readValue(unknownChannel, VerifyCode.class)).hasMessageContaining("channel");
+        assertThatThrownBy(() -> json.readValue(unknownChannel, VerifyCode.class))
+                .hasMessageContaining("channel");
         assertThatThrownBy(() -> json.readValue(channelIndex, VerifyCode.class)).hasMessageContaining("channel");
     }
 
@@ -76,7 +80,8 @@ class WireFormatTests {
 
         String written = json.writeValueAsString(reply);
 
-        assertThat(written).contains("\"outcome\":{\"type\":\"too_many_requests\",\"retry_after\":12}")
+        assertThat(written)
+                .contains("\"outcome\":{\"type\":\"too_many_requests\",\"retry_after\":12}")
                 .doesNotContain("uz.lms");
         assertThat(json.readValue(written, RegistrationReply.class)).isEqualTo(reply);
     }
@@ -91,16 +96,29 @@ class WireFormatTests {
 
     @Test
     void anOutcomeIsNamedByItsTypeIdOnTheWire() {
-        List<RegistrationOutcome> registrations = List.of(new RegistrationOutcome.CodeSent(60), new AlreadyVerified(),
-                new PhoneNumberTaken(), new RegistrationOutcome.TooManyRequests(12));
-        List<VerificationOutcome> verifications = List.of(new VerificationOutcome.Verified(),
-                new VerificationOutcome.InvalidOrExpiredCode(), new AlreadyVerified(),
-                new VerificationOutcome.AttemptsExhausted(), new PhoneNumberTaken());
+        List<RegistrationOutcome> registrations = List.of(
+                new RegistrationOutcome.CodeSent(60),
+                new AlreadyVerified(),
+                new PhoneNumberTaken(),
+                new RegistrationOutcome.TooManyRequests(12));
+        List<VerificationOutcome> verifications = List.of(
+                new VerificationOutcome.Verified(),
+                new VerificationOutcome.InvalidOrExpiredCode(),
+                new AlreadyVerified(),
+                new VerificationOutcome.AttemptsExhausted(),
+                new PhoneNumberTaken());
 
-        assertThat(registrations).extracting(Outcome::type)
+        assertThat(registrations)
+                .extracting(Outcome::type)
                 .containsExactly("code_sent", "already_verified", "phone_number_taken", "too_many_requests");
-        assertThat(verifications).extracting(Outcome::type).containsExactly("verified", "invalid_or_expired_code",
-                "already_verified", "attempts_exhausted", "phone_number_taken");
+        assertThat(verifications)
+                .extracting(Outcome::type)
+                .containsExactly(
+                        "verified",
+                        "invalid_or_expired_code",
+                        "already_verified",
+                        "attempts_exhausted",
+                        "phone_number_taken");
         for (RegistrationOutcome outcome : registrations) {
             assertThat(json.writerFor(RegistrationOutcome.class).writeValueAsString(outcome))
                     .startsWith("{\"type\":\"" + outcome.type() + "\"");
@@ -125,7 +143,8 @@ class WireFormatTests {
     void deliveryEventsReadBack() {
         DeliveryEvent event = new DeliveryEvent.CodeDeliveryFailed(ID, AT, 7L, ID, "blocked");
 
-        assertThat(json.readValue(json.writeValueAsString(event), DeliveryEvent.class)).isEqualTo(event);
+        assertThat(json.readValue(json.writeValueAsString(event), DeliveryEvent.class))
+                .isEqualTo(event);
     }
 
     @Test
@@ -138,7 +157,8 @@ class WireFormatTests {
 
     @Test
     void invalidCommandsCannotBeReadOffTheWire() {
-        String notE164 = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"998901234567\",\"language\":\"uz\"}";
+        String notE164 =
+                "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"998901234567\",\"language\":\"uz\"}";
         String negativeId = "{\"event_id\":\"" + ID + "\",\"telegram_id\":-1,\"verification_code\":\"123456\"}";
         String fiveDigits = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"verification_code\":\"12345\"}";
 
@@ -160,8 +180,13 @@ class WireFormatTests {
         String arabicIndic = valid.replace("012345", "\u0660\u0661\u0662\u0663\u0664\u0665");
 
         assertThat(json.readValue(valid, DeliverCode.class).code()).isEqualTo("012345");
-        for (String forged : new String[]{link, arabicIndic, valid.replace("012345", "12345"),
-                valid.replace("012345", "0123456"), valid.replace("\"012345\"", "null")}) {
+        for (String forged : new String[] {
+            link,
+            arabicIndic,
+            valid.replace("012345", "12345"),
+            valid.replace("012345", "0123456"),
+            valid.replace("\"012345\"", "null")
+        }) {
             assertThatThrownBy(() -> json.readValue(forged, DeliverCode.class)).hasMessageContaining("six digits");
         }
     }

@@ -4,14 +4,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
 import org.apache.catalina.util.NetMask;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
-
-import java.time.Duration;
-import java.util.List;
 
 /**
  * @param replyTimeout             how long a request waits for verification-service's reply before answering 503
@@ -26,9 +25,13 @@ import java.util.List;
  */
 @Validated
 @ConfigurationProperties("gateway")
-public record GatewayProperties(@NotNull @DurationMin(millis = 1) Duration replyTimeout, @Nullable String apiKey,
-                                boolean trustCallerPhoneNumbers, @Min(1) int maxInFlight,
-                                @NotNull @Valid RateLimit rateLimit, @Min(1) int topicPartitions) {
+public record GatewayProperties(
+        @NotNull @DurationMin(millis = 1) Duration replyTimeout,
+        @Nullable String apiKey,
+        boolean trustCallerPhoneNumbers,
+        @Min(1) int maxInFlight,
+        @NotNull @Valid RateLimit rateLimit,
+        @Min(1) int topicPartitions) {
 
     public boolean apiKeyRequired() {
         return apiKey != null && !apiKey.isBlank();
@@ -44,13 +47,15 @@ public record GatewayProperties(@NotNull @DurationMin(millis = 1) Duration reply
      * @param trustedProxies addresses or CIDR blocks of the proxies in front of the gateway, whose
      *                       {@code X-Forwarded-For} names the client; empty: the client is the TCP peer
      */
-    public record RateLimit(boolean enabled, @NotNull @Valid Limit perClient, @NotNull @Valid Limit total,
-                            @Min(1) @Max(10_000_000) int maxClients, @NotNull List<NetMask> trustedProxies) {
-    }
+    public record RateLimit(
+            boolean enabled,
+            @NotNull @Valid Limit perClient,
+            @NotNull @Valid Limit total,
+            @Min(1) @Max(10_000_000) int maxClients,
+            @NotNull List<NetMask> trustedProxies) {}
 
     /**
      * A token bucket: {@code burst} requests at once, refilled at {@code perSecond}.
      */
-    public record Limit(@Min(1) long burst, @Min(1) long perSecond) {
-    }
+    public record Limit(@Min(1) long burst, @Min(1) long perSecond) {}
 }

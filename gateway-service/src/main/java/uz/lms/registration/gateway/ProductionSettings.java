@@ -38,7 +38,8 @@ class ProductionSettings implements BeanFactoryPostProcessor, EnvironmentAware {
         if (environment.acceptsProfiles(Profiles.of("prod"))) {
             throw new IllegalStateException("Refusing to start with the 'prod' profile: " + problem);
         }
-        log.warn("{}: without it, anyone who can reach POST /register can bind any phone number to any telegram_id",
+        log.warn(
+                "{}: without it, anyone who can reach POST /register can bind any phone number to any telegram_id",
                 problem);
     }
 }

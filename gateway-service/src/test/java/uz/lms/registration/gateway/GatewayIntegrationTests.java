@@ -1,5 +1,15 @@
 package uz.lms.registration.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,17 +20,6 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.gateway.RunningGateway.Response;
 import uz.lms.registration.testsupport.FakeVerifier;
-
-import java.net.http.HttpRequest;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway's side of the HTTP contract, driven over HTTP against the gateway on the embedded broker, with
@@ -79,8 +78,7 @@ class GatewayIntegrationTests {
         Response own = gateway.register(owner, PHONE);
 
         assertThat(foreign.status()).isEqualTo(409);
-        assertThat(foreign.json().toString())
-                .isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
+        assertThat(foreign.json().toString()).isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
         assertThat(verifier.codesIssued(stranger)).isEmpty();
         assertThat(own.status()).isEqualTo(200);
         assertThat(own.json().toString()).isEqualTo(CODE_SENT);
@@ -142,7 +140,8 @@ class GatewayIntegrationTests {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.json().toString()).isEqualTo("{\"message\":\"User successfully verified\"}");
-        assertThat(verifier.verifications(user)).singleElement()
+        assertThat(verifier.verifications(user))
+                .singleElement()
                 .satisfies(command -> assertThat(command.verificationCode()).isEqualTo("348291"));
     }
 
@@ -176,7 +175,8 @@ class GatewayIntegrationTests {
         Response response = gateway.verify(user, "348291");
 
         assertThat(response.status()).isEqualTo(429);
-        assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Too many failed attempts, request a new code\"}");
+        assertThat(response.json().toString())
+                .isEqualTo("{\"detail\":\"Too many failed attempts, request a new code\"}");
     }
 
     @Test
@@ -197,9 +197,10 @@ class GatewayIntegrationTests {
         long user = newTelegramId();
         for (String path : List.of("/register", "/verify")) {
             for (String key : List.of("", "wrong-key")) {
-                HttpRequest.Builder request = gateway.request(path).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
-                                + ", \"phone_number\": \"+998901234567\"}"));
+                HttpRequest.Builder request = gateway.request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"telegram_id\": " + user + ", \"phone_number\": \"+998901234567\"}"));
                 if (!key.isEmpty()) {
                     request.header("X-API-Key", key);
                 }
@@ -211,9 +212,10 @@ class GatewayIntegrationTests {
             }
         }
         for (String path : List.of("/register;x=1", "/regist%65r", "//register", "/verify/../register")) {
-            Response response = gateway.send(gateway.request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
-                            + ", \"phone_number\": \"+998901234567\"}")));
+            Response response = gateway.send(gateway.request(path)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"telegram_id\": " + user + ", \"phone_number\": \"+998901234567\"}")));
             assertThat(response.status()).as(path).isIn(400, 401, 404);
         }
         assertThat(verifier.registrations(user)).isEmpty();
@@ -222,35 +224,66 @@ class GatewayIntegrationTests {
 
     @Test
     void invalidBodiesAreValidationErrorsInFastApisShape() {
-        record Case(String path, String contentType, String body, String type) {
-        }
+        record Case(String path, String contentType, String body, String type) {}
         for (Case bad : List.of(
                 new Case("/register", "application/json", "{\"telegram_id\": 1,", "json_invalid"),
-                new Case("/register", "text/plain", "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}",
+                new Case(
+                        "/register",
+                        "text/plain",
+                        "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}",
                         "model_attributes_type"),
                 new Case("/register", "application/json", "{\"phone_number\": \"+998901234567\"}", "missing"),
-                new Case("/register", "application/json", "{\"telegram_id\": 1.5, \"phone_number\": \"+998901234567\"}",
+                new Case(
+                        "/register",
+                        "application/json",
+                        "{\"telegram_id\": 1.5, \"phone_number\": \"+998901234567\"}",
                         "int_type"),
-                new Case("/register", "application/json", "{\"telegram_id\": \"1\", \"phone_number\": \"+998901234567\"}",
+                new Case(
+                        "/register",
+                        "application/json",
+                        "{\"telegram_id\": \"1\", \"phone_number\": \"+998901234567\"}",
                         "int_type"),
-                new Case("/register", "application/json", "{\"telegram_id\": 0, \"phone_number\": \"+998901234567\"}",
+                new Case(
+                        "/register",
+                        "application/json",
+                        "{\"telegram_id\": 0, \"phone_number\": \"+998901234567\"}",
                         "greater_than_equal"),
-                new Case("/register", "application/json",
-                        "{\"telegram_id\": 9223372036854775808, \"phone_number\": \"+998901234567\"}", "less_than_equal"),
-                new Case("/register", "application/json", "{\"telegram_id\": 1, \"phone_number\": \"12345\"}",
+                new Case(
+                        "/register",
+                        "application/json",
+                        "{\"telegram_id\": 9223372036854775808, \"phone_number\": \"+998901234567\"}",
+                        "less_than_equal"),
+                new Case(
+                        "/register",
+                        "application/json",
+                        "{\"telegram_id\": 1, \"phone_number\": \"12345\"}",
                         "value_error"),
-                new Case("/register", "application/json",
-                        "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\", \"x\": 1}", "extra_forbidden"),
-                new Case("/verify", "application/json", "{\"telegram_id\": 1, \"verification_code\": \"12345\"}",
+                new Case(
+                        "/register",
+                        "application/json",
+                        "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\", \"x\": 1}",
+                        "extra_forbidden"),
+                new Case(
+                        "/verify",
+                        "application/json",
+                        "{\"telegram_id\": 1, \"verification_code\": \"12345\"}",
                         "string_pattern_mismatch"),
-                new Case("/verify", "application/json", "{\"telegram_id\": 1, \"verification_code\": 123456}",
+                new Case(
+                        "/verify",
+                        "application/json",
+                        "{\"telegram_id\": 1, \"verification_code\": 123456}",
                         "string_type"))) {
-            Response response = gateway.send(gateway.request(bad.path()).header("Content-Type", bad.contentType())
-                    .header("X-API-Key", RunningGateway.API_KEY).POST(HttpRequest.BodyPublishers.ofString(bad.body())));
+            Response response = gateway.send(gateway.request(bad.path())
+                    .header("Content-Type", bad.contentType())
+                    .header("X-API-Key", RunningGateway.API_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(bad.body())));
 
             assertThat(response.status()).as(bad.body()).isEqualTo(422);
-            assertThat(response.json().get("detail").get(0).get("type").asString()).as(bad.body()).isEqualTo(bad.type());
-            assertThat(response.json().get("detail").get(0).get("loc").get(0).asString()).isEqualTo("body");
+            assertThat(response.json().get("detail").get(0).get("type").asString())
+                    .as(bad.body())
+                    .isEqualTo(bad.type());
+            assertThat(response.json().get("detail").get(0).get("loc").get(0).asString())
+                    .isEqualTo("body");
         }
     }
 
@@ -269,14 +302,18 @@ class GatewayIntegrationTests {
     void whateverTheClientAcceptsTheAnswerIsJson() {
         long user = newTelegramId();
         verifier.answerVerifications(user, new VerificationOutcome.Verified());
-        Response registered = gateway.send(gateway.request("/register").header("Content-Type", "application/json")
-                .header("Accept", "text/html").header("X-API-Key", RunningGateway.API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
-                        + ", \"phone_number\": \"" + PHONE + "\"}")));
-        Response verified = gateway.send(gateway.request("/verify").header("Content-Type", "application/json")
-                .header("Accept", "application/xml").header("X-API-Key", RunningGateway.API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + user
-                        + ", \"verification_code\": \"348291\"}")));
+        Response registered = gateway.send(gateway.request("/register")
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/html")
+                .header("X-API-Key", RunningGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"telegram_id\": " + user + ", \"phone_number\": \"" + PHONE + "\"}")));
+        Response verified = gateway.send(gateway.request("/verify")
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/xml")
+                .header("X-API-Key", RunningGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"telegram_id\": " + user + ", \"verification_code\": \"348291\"}")));
 
         assertThat(registered.status()).isEqualTo(200);
         assertThat(registered.contentType()).startsWith("application/json");
@@ -290,7 +327,8 @@ class GatewayIntegrationTests {
     void theContainersOwnErrorsAnswerWithADetail() {
         Response directGet = gateway.get("/error");
         Response directPost = gateway.post("/error", "{}");
-        Response trace = gateway.send(gateway.request("/register").method("TRACE", HttpRequest.BodyPublishers.noBody()));
+        Response trace =
+                gateway.send(gateway.request("/register").method("TRACE", HttpRequest.BodyPublishers.noBody()));
 
         for (Response direct : List.of(directGet, directPost)) {
             assertThat(direct.status()).isEqualTo(404);
@@ -304,14 +342,16 @@ class GatewayIntegrationTests {
     @Test
     void aBrokenBodyIsABadRequestWithADetail() {
         long user = newTelegramId();
-        String head = "POST /register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "X-API-Key: " + RunningGateway.API_KEY + "\r\n";
+        String head = "POST /register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + "X-API-Key: "
+                + RunningGateway.API_KEY + "\r\n";
         String body = "{\"telegram_id\": " + user + ", \"phone_number\": \"+998901234567\"}";
         String shorterThanDeclared = gateway.raw(head + "Content-Length: " + (body.length() + 10) + "\r\n\r\n" + body);
-        String malformedChunks = gateway.raw(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body + "\r\n0\r\n\r\n");
+        String malformedChunks =
+                gateway.raw(head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body + "\r\n0\r\n\r\n");
 
         for (String response : List.of(shorterThanDeclared, malformedChunks)) {
-            assertThat(response).startsWith("HTTP/1.1 400 ")
+            assertThat(response)
+                    .startsWith("HTTP/1.1 400 ")
                     .containsIgnoringCase("\r\nContent-Type: application/json")
                     .contains("{\"detail\":\"Bad Request\"}");
         }
@@ -326,7 +366,8 @@ class GatewayIntegrationTests {
                 gateway.raw("GET /register HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"));
 
         for (String response : refused) {
-            assertThat(response).startsWith("HTTP/1.1 400 ")
+            assertThat(response)
+                    .startsWith("HTTP/1.1 400 ")
                     .containsIgnoringCase("\r\nContent-Type: application/json")
                     .endsWith("{\"detail\":\"Bad Request\"}");
         }
@@ -342,23 +383,42 @@ class GatewayIntegrationTests {
                     responses.add(CompletableFuture.supplyAsync(() -> gateway.post(path, body), clients));
                 }
             }
-            for (String contentType : List.of("text/plain", "application/xml", "multipart/form-data; boundary=x",
-                    "application/json; charset=utf-16", "application/x-www-form-urlencoded", "*/*", "nonsense")) {
-                responses.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/verify")
-                        .header("Content-Type", contentType).header("X-API-Key", RunningGateway.API_KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString("telegram_id=1&verification_code=348291"))), clients));
+            for (String contentType : List.of(
+                    "text/plain",
+                    "application/xml",
+                    "multipart/form-data; boundary=x",
+                    "application/json; charset=utf-16",
+                    "application/x-www-form-urlencoded",
+                    "*/*",
+                    "nonsense")) {
+                responses.add(CompletableFuture.supplyAsync(
+                        () -> gateway.send(gateway.request("/verify")
+                                .header("Content-Type", contentType)
+                                .header("X-API-Key", RunningGateway.API_KEY)
+                                .POST(HttpRequest.BodyPublishers.ofString("telegram_id=1&verification_code=348291"))),
+                        clients));
             }
-            for (String accept : List.of("text/html", "application/xml", "application/problem+json", "text/plain",
-                    "nonsense", "*/*;q=oops")) {
-                anyAccept.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/verify")
-                        .header("Content-Type", "application/json").header("Accept", accept)
-                        .header("X-API-Key", RunningGateway.API_KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": 1, \"verification_code\": \"1\"}"))),
+            for (String accept : List.of(
+                    "text/html",
+                    "application/xml",
+                    "application/problem+json",
+                    "text/plain",
+                    "nonsense",
+                    "*/*;q=oops")) {
+                anyAccept.add(CompletableFuture.supplyAsync(
+                        () -> gateway.send(gateway.request("/verify")
+                                .header("Content-Type", "application/json")
+                                .header("Accept", accept)
+                                .header("X-API-Key", RunningGateway.API_KEY)
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"telegram_id\": 1, \"verification_code\": \"1\"}"))),
                         clients));
             }
             for (String method : List.of("PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE")) {
-                responses.add(CompletableFuture.supplyAsync(() -> gateway.send(gateway.request("/register")
-                        .method(method, HttpRequest.BodyPublishers.noBody())), clients));
+                responses.add(CompletableFuture.supplyAsync(
+                        () -> gateway.send(
+                                gateway.request("/register").method(method, HttpRequest.BodyPublishers.noBody())),
+                        clients));
             }
         }
 
@@ -371,14 +431,15 @@ class GatewayIntegrationTests {
             Response response = future.get();
             assertThat(response.status()).as(response.body()).isEqualTo(422);
             assertThat(response.contentType()).startsWith("application/json");
-            assertThat(response.json().get("detail").get(0).get("type").asString()).isEqualTo("string_pattern_mismatch");
+            assertThat(response.json().get("detail").get(0).get("type").asString())
+                    .isEqualTo("string_pattern_mismatch");
         });
     }
 
     @Test
     void twoInstancesEachGetTheirOwnReplies() throws Exception {
-        try (RunningGateway second = RunningGateway.start("gateway.reply-timeout=10s",
-                "gateway.rate-limit.enabled=false")) {
+        try (RunningGateway second =
+                RunningGateway.start("gateway.reply-timeout=10s", "gateway.rate-limit.enabled=false")) {
             // The very first request after start-up: its reply must not be lost to partition assignment.
             assertThat(second.register(newTelegramId(), PHONE).status()).isEqualTo(200);
 

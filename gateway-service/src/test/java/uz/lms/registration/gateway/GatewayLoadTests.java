@@ -1,10 +1,7 @@
 package uz.lms.registration.gateway;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import uz.lms.registration.gateway.RunningGateway.Response;
-import uz.lms.registration.testsupport.FakeVerifier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -13,9 +10,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import uz.lms.registration.gateway.RunningGateway.Response;
+import uz.lms.registration.testsupport.FakeVerifier;
 
 /**
  * Throttled callers and shed load, over HTTP against the gateway on the embedded broker with a
@@ -35,11 +34,16 @@ class GatewayLoadTests {
     @BeforeAll
     static void start() {
         verifier = FakeVerifier.start();
-        gateway = RunningGateway.start("gateway.api-key=", "gateway.reply-timeout=" + REPLY_TIMEOUT.toMillis() + "ms",
-                "gateway.max-in-flight=" + MAX_IN_FLIGHT, "gateway.rate-limit.per-client.burst=5",
-                "gateway.rate-limit.per-client.per-second=1", "gateway.rate-limit.trusted-proxies=127.0.0.1,::1");
+        gateway = RunningGateway.start(
+                "gateway.api-key=",
+                "gateway.reply-timeout=" + REPLY_TIMEOUT.toMillis() + "ms",
+                "gateway.max-in-flight=" + MAX_IN_FLIGHT,
+                "gateway.rate-limit.per-client.burst=5",
+                "gateway.rate-limit.per-client.per-second=1",
+                "gateway.rate-limit.trusted-proxies=127.0.0.1,::1");
         // The first request after start-up waits for the producer to learn the topics' partitions.
-        await().atMost(Duration.ofSeconds(60)).until(() -> register("192.0.2.1", newTelegramId()).status() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> register("192.0.2.1", newTelegramId()).status() == 200);
     }
 
     @AfterAll
@@ -57,7 +61,8 @@ class GatewayLoadTests {
             answers.add(register("203.0.113.1", flooder));
         }
 
-        List<Response> throttled = answers.stream().filter(answer -> answer.status() == 429).toList();
+        List<Response> throttled =
+                answers.stream().filter(answer -> answer.status() == 429).toList();
         long served = answers.stream().filter(answer -> answer.status() == 200).count();
         assertThat(throttled).isNotEmpty().allSatisfy(answer -> {
             String seconds = answer.retryAfter().orElseThrow();
@@ -86,7 +91,8 @@ class GatewayLoadTests {
                 stuck.add(CompletableFuture.supplyAsync(() -> register(client, user), clients));
             }
             await().atMost(REPLY_TIMEOUT.dividedBy(2))
-                    .until(() -> waiting.stream().allMatch(user -> verifier.registrations(user).size() == 1));
+                    .until(() -> waiting.stream()
+                            .allMatch(user -> verifier.registrations(user).size() == 1));
 
             long started = System.nanoTime();
             Response shed = register("198.51.100.9", shedUser);
@@ -111,10 +117,11 @@ class GatewayLoadTests {
     }
 
     private static Response register(String client, long telegramId) {
-        return gateway.send(gateway.request("/register").header("Content-Type", "application/json")
+        return gateway.send(gateway.request("/register")
+                .header("Content-Type", "application/json")
                 .header("X-Forwarded-For", client)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": " + telegramId
-                        + ", \"phone_number\": \"" + PHONE + "\"}")));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"telegram_id\": " + telegramId + ", \"phone_number\": \"" + PHONE + "\"}")));
     }
 
     private static long newTelegramId() {

@@ -1,11 +1,7 @@
 package uz.lms.registration.gateway;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import uz.lms.registration.gateway.RunningGateway.Response;
-import uz.lms.registration.testsupport.FakeVerifier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -18,9 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import uz.lms.registration.gateway.RunningGateway.Response;
+import uz.lms.registration.testsupport.FakeVerifier;
 
 /**
  * The gateway on the embedded broker with no verification-service running (but for one test, which
@@ -35,8 +34,10 @@ class GatewayOperationsTests {
     @BeforeAll
     static void start() {
         // Hundreds of requests wait at once here, all from one address; the limits are GatewayLoadTests'.
-        gateway = RunningGateway.start("gateway.reply-timeout=" + REPLY_TIMEOUT.toMillis() + "ms",
-                "gateway.rate-limit.enabled=false", "gateway.max-in-flight=1000");
+        gateway = RunningGateway.start(
+                "gateway.reply-timeout=" + REPLY_TIMEOUT.toMillis() + "ms",
+                "gateway.rate-limit.enabled=false",
+                "gateway.max-in-flight=1000");
     }
 
     @AfterAll
@@ -53,7 +54,10 @@ class GatewayOperationsTests {
     void onceVerificationServiceStopsBothEndpointsAnswer503WithinTheReplyTimeout() {
         try (FakeVerifier verifier = FakeVerifier.start()) {
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> gateway.register(newTelegramId(), newPhoneNumber()).status(), status -> status == 200);
+                    .until(
+                            () -> gateway.register(newTelegramId(), newPhoneNumber())
+                                    .status(),
+                            status -> status == 200);
         }
 
         assertBothEndpointsAnswer503WithinTheReplyTimeout();
@@ -81,7 +85,8 @@ class GatewayOperationsTests {
     void aBodyOverTheLimitIsTooLargeWhetherItsLengthIsDeclaredOrNot() {
         String huge = "{\"telegram_id\": 1, \"phone_number\": \"" + "1".repeat(70_000) + "\"}";
         Response declared = gateway.post("/register", huge);
-        Response chunked = gateway.send(gateway.request("/verify").header("Content-Type", "application/json")
+        Response chunked = gateway.send(gateway.request("/verify")
+                .header("Content-Type", "application/json")
                 .header("X-API-Key", RunningGateway.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(
                         () -> new ByteArrayInputStream(huge.getBytes(StandardCharsets.UTF_8)))));
@@ -101,8 +106,11 @@ class GatewayOperationsTests {
         });
         assertThat(gateway.get("/actuator/health/liveness").status()).isEqualTo(200);
         // Unlike the API's endpoints, actuator's negotiate what they answer.
-        assertThat(gateway.send(gateway.request("/actuator/health/liveness").header("Accept", "text/html").GET())
-                .status()).isEqualTo(406);
+        assertThat(gateway.send(gateway.request("/actuator/health/liveness")
+                                .header("Accept", "text/html")
+                                .GET())
+                        .status())
+                .isEqualTo(406);
     }
 
     @Test
@@ -120,8 +128,16 @@ class GatewayOperationsTests {
 
     @Test
     void onlyHealthAndPrometheusAreExposed() {
-        for (String path : List.of("/actuator", "/actuator/", "/actuator/env", "/actuator/beans", "/actuator/configprops",
-                "/actuator/metrics", "/actuator/loggers", "/actuator/heapdump", "/actuator/info")) {
+        for (String path : List.of(
+                "/actuator",
+                "/actuator/",
+                "/actuator/env",
+                "/actuator/beans",
+                "/actuator/configprops",
+                "/actuator/metrics",
+                "/actuator/loggers",
+                "/actuator/heapdump",
+                "/actuator/info")) {
             Response response = gateway.get(path);
             assertThat(response.status()).as(path).isEqualTo(404);
             assertThat(response.json().get("detail").asString()).isEqualTo("Not Found");
@@ -130,12 +146,16 @@ class GatewayOperationsTests {
 
     @Test
     void docsIsTheSwaggerUiPageItselfNotARedirect() {
-        Response docs = gateway.send(gateway.request("/docs").header("Accept", "application/json").GET());
+        Response docs = gateway.send(
+                gateway.request("/docs").header("Accept", "application/json").GET());
 
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.contentType()).startsWith("text/html");
-        List<String> assets = Pattern.compile("(?:href|src)=\"([^\"]+)\"").matcher(docs.body()).results()
-                .map(asset -> asset.group(1)).toList();
+        List<String> assets = Pattern.compile("(?:href|src)=\"([^\"]+)\"")
+                .matcher(docs.body())
+                .results()
+                .map(asset -> asset.group(1))
+                .toList();
         assertThat(assets).contains("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-initializer.js");
         for (String asset : assets) {
             assertThat(gateway.get("/" + asset).status()).as(asset).isEqualTo(200);
@@ -156,8 +176,14 @@ class GatewayOperationsTests {
                 .containsExactlyInAnyOrder("200", "400", "401", "409", "413", "422", "429", "503");
         for (String path : List.of("/register", "/verify")) {
             for (String status : List.of("429", "503")) {
-                assertThat(paths.get(path).get("post").get("responses").get(status).get("headers").has("Retry-After"))
-                        .as(path + " " + status).isTrue();
+                assertThat(paths.get(path)
+                                .get("post")
+                                .get("responses")
+                                .get(status)
+                                .get("headers")
+                                .has("Retry-After"))
+                        .as(path + " " + status)
+                        .isTrue();
             }
         }
         JsonNode schemas = document.json().get("components").get("schemas");
@@ -165,7 +191,12 @@ class GatewayOperationsTests {
                 .containsExactlyInAnyOrder("telegram_id", "phone_number");
         assertThat(schemas.get("VerifyRequest").get("properties").propertyNames())
                 .containsExactlyInAnyOrder("telegram_id", "verification_code");
-        assertThat(document.json().get("components").get("securitySchemes").get("api-key").get("name").asString())
+        assertThat(document.json()
+                        .get("components")
+                        .get("securitySchemes")
+                        .get("api-key")
+                        .get("name")
+                        .asString())
                 .isEqualTo("X-API-Key");
     }
 
@@ -180,7 +211,8 @@ class GatewayOperationsTests {
             assertThat(response.status()).isEqualTo(503);
             assertThat(response.retryAfter()).contains("5");
             assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Service temporarily unavailable\"}");
-            assertThat(took).isGreaterThanOrEqualTo(REPLY_TIMEOUT.minusMillis(50))
+            assertThat(took)
+                    .isGreaterThanOrEqualTo(REPLY_TIMEOUT.minusMillis(50))
                     .isLessThan(REPLY_TIMEOUT.plusMillis(1500));
         }
     }

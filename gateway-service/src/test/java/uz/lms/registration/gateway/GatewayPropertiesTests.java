@@ -1,20 +1,21 @@
 package uz.lms.registration.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
 import org.apache.catalina.util.NetMask;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-import java.time.Duration;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 class GatewayPropertiesTests {
 
     @Test
     void anEmptyApiKeyAsComposePassesItByDefaultLeavesTheApiOpen() {
-        assertThat(bind(Map.of("gateway.reply-timeout", "5s", "gateway.api-key", "")).apiKeyRequired()).isFalse();
+        assertThat(bind(Map.of("gateway.reply-timeout", "5s", "gateway.api-key", ""))
+                        .apiKeyRequired())
+                .isFalse();
         assertThat(bind(Map.of("gateway.reply-timeout", "5s")).apiKeyRequired()).isFalse();
     }
 
@@ -28,14 +29,17 @@ class GatewayPropertiesTests {
 
     @Test
     void trustedProxiesAreAddressesOrCidrBlocks() {
-        GatewayProperties properties = bind(Map.of("gateway.reply-timeout", "5s",
-                "gateway.rate-limit.trusted-proxies", "10.0.0.0/8, 192.0.2.1,fd00::/8"));
+        GatewayProperties properties = bind(Map.of(
+                "gateway.reply-timeout", "5s", "gateway.rate-limit.trusted-proxies", "10.0.0.0/8, 192.0.2.1,fd00::/8"));
 
-        assertThat(properties.rateLimit().trustedProxies()).extracting(NetMask::toString)
+        assertThat(properties.rateLimit().trustedProxies())
+                .extracting(NetMask::toString)
                 .containsExactly("10.0.0.0/8", "192.0.2.1", "fd00::/8");
     }
 
     private static GatewayProperties bind(Map<String, String> properties) {
-        return new Binder(new MapConfigurationPropertySource(properties)).bind("gateway", GatewayProperties.class).get();
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bind("gateway", GatewayProperties.class)
+                .get();
     }
 }

@@ -12,12 +12,33 @@ final class HostileBodies {
             "{\"telegram_id\": 123456789, \"verification_code\": \"348291\"}");
 
     private static final List<String> KNOWN = List.of(
-            "", " ", "{", "}", "[]", "[", "null", "true", "0", "\"\"", "\"348291\"", "{}",
-            "{\"telegram_id\":}", "{\"telegram_id\": 1e309}", "{\"telegram_id\": -0}", "{\"telegram_id\": 0x10}",
-            "{\"telegram_id\": 01}", "{\"telegram_id\": +1}", "{\"telegram_id\": 1, \"telegram_id\": 2}",
-            "{\"telegram_id\": NaN}", "{\"telegram_id\": Infinity}", "{\"telegram_id\": 1.0e0}",
-            "{\"telegram_id\": \"\\u0000\"}", "{\"phone_number\": \"\\ud800\"}", "{\"telegram_id\": {\"$gt\": 0}}",
-            "{\"__proto__\": {\"admin\": true}}", "{\"telegram_id\": [1, 2, 3]}",
+            "",
+            " ",
+            "{",
+            "}",
+            "[]",
+            "[",
+            "null",
+            "true",
+            "0",
+            "\"\"",
+            "\"348291\"",
+            "{}",
+            "{\"telegram_id\":}",
+            "{\"telegram_id\": 1e309}",
+            "{\"telegram_id\": -0}",
+            "{\"telegram_id\": 0x10}",
+            "{\"telegram_id\": 01}",
+            "{\"telegram_id\": +1}",
+            "{\"telegram_id\": 1, \"telegram_id\": 2}",
+            "{\"telegram_id\": NaN}",
+            "{\"telegram_id\": Infinity}",
+            "{\"telegram_id\": 1.0e0}",
+            "{\"telegram_id\": \"\\u0000\"}",
+            "{\"phone_number\": \"\\ud800\"}",
+            "{\"telegram_id\": {\"$gt\": 0}}",
+            "{\"__proto__\": {\"admin\": true}}",
+            "{\"telegram_id\": [1, 2, 3]}",
             "{\"telegram_id\": 1, \"phone_number\": \"' OR 1=1 --\"}",
             "{\"telegram_id\": 1, \"phone_number\": \"<script>alert(1)</script>\"}",
             "{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}garbage",
@@ -30,19 +51,19 @@ final class HostileBodies {
             "\u0000\u0001\u0002\u0003",
             "\uFEFF{\"telegram_id\": 1}");
 
-    private HostileBodies() {
-    }
+    private HostileBodies() {}
 
     static List<String> generate(Random random) {
         List<String> bodies = new ArrayList<>(KNOWN);
         for (int i = 0; i < 120; i++) {
             String valid = VALID.get(random.nextInt(VALID.size()));
-            bodies.add(switch (i % 4) {
-                case 0 -> valid.substring(0, random.nextInt(valid.length()));
-                case 1 -> mutate(valid, random);
-                case 2 -> randomText(random, 1 + random.nextInt(64));
-                default -> valid.replace("123456789", Long.toString(random.nextLong()));
-            });
+            bodies.add(
+                    switch (i % 4) {
+                        case 0 -> valid.substring(0, random.nextInt(valid.length()));
+                        case 1 -> mutate(valid, random);
+                        case 2 -> randomText(random, 1 + random.nextInt(64));
+                        default -> valid.replace("123456789", Long.toString(random.nextLong()));
+                    });
         }
         return bodies;
     }

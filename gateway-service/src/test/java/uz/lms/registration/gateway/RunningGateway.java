@@ -1,12 +1,5 @@
 package uz.lms.registration.gateway;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -20,6 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
 /** One gateway instance on the embedded broker, on a random port, driven over real HTTP. */
 final class RunningGateway implements AutoCloseable {
@@ -28,8 +27,10 @@ final class RunningGateway implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConfigurableApplicationContext context;
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final URI root;
 
     private RunningGateway(ConfigurableApplicationContext context) {
@@ -45,13 +46,13 @@ final class RunningGateway implements AutoCloseable {
      */
     static RunningGateway start(String... properties) {
         List<String> all = new ArrayList<>(List.of(
-                "server.port=0",
-                "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers()));
+                "server.port=0", "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers()));
         if (Arrays.stream(properties).noneMatch(property -> property.startsWith("gateway.api-key="))) {
             all.add("gateway.api-key=" + API_KEY);
         }
         all.addAll(List.of(properties));
-        return new RunningGateway(SpringApplication.run(GatewayServiceApplication.class,
+        return new RunningGateway(SpringApplication.run(
+                GatewayServiceApplication.class,
                 all.stream().map(property -> "--" + property).toArray(String[]::new)));
     }
 
@@ -64,16 +65,21 @@ final class RunningGateway implements AutoCloseable {
     }
 
     Response post(String path, String json) {
-        return send(request(path).header("Content-Type", "application/json").header("X-API-Key", API_KEY)
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .header("X-API-Key", API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Retry-After"),
-                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Retry-After"),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import uz.lms.registration.testsupport.KafkaContainerConnection;
 public class TestGatewayServiceApplication {
 
     public static void main(String[] args) {
-        SpringApplication.from(GatewayServiceApplication::main).with(KafkaContainerConnection.class).run(args);
+        SpringApplication.from(GatewayServiceApplication::main)
+                .with(KafkaContainerConnection.class)
+                .run(args);
     }
 }

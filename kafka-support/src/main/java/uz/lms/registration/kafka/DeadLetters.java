@@ -1,5 +1,10 @@
 package uz.lms.registration.kafka;
 
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
@@ -19,23 +24,20 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import uz.lms.registration.contracts.Topics;
 
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /** What a consuming service does with a record it cannot process: the one error handler of every listener. */
 public final class DeadLetters {
 
     /** Failures of the infrastructure, not of the record: a database or a broker away for a while. */
     private static final List<Class<? extends Throwable>> TRANSIENT = List.of(
-            TransientDataAccessException.class, RecoverableDataAccessException.class,
-            DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
-            SQLTransientException.class, SQLRecoverableException.class, RetriableException.class);
+            TransientDataAccessException.class,
+            RecoverableDataAccessException.class,
+            DataAccessResourceFailureException.class,
+            CannotCreateTransactionException.class,
+            SQLTransientException.class,
+            SQLRecoverableException.class,
+            RetriableException.class);
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * Only a record that can never succeed goes to {@code <topic>-dlt}, same partition. One that fails to
@@ -49,12 +51,21 @@ public final class DeadLetters {
      */
     public static CommonErrorHandler errorHandler(ProducerFactory<?, ?> producers) {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-        templates.put(byte[].class, new KafkaTemplate<>(producers, Map.of(
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
-        templates.put(Object.class, new KafkaTemplate<>(producers, Map.of(
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class,
-                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS, false)));
-        var recoverer = new DeadLetterPublishingRecoverer(templates,
+        templates.put(
+                byte[].class,
+                new KafkaTemplate<>(
+                        producers, Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        templates.put(
+                Object.class,
+                new KafkaTemplate<>(
+                        producers,
+                        Map.of(
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                JacksonJsonSerializer.class,
+                                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS,
+                                false)));
+        var recoverer = new DeadLetterPublishingRecoverer(
+                templates,
                 (record, failure) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
         var handler = new DefaultErrorHandler(recoverer, failing());
         handler.setBackOffFunction((record, failure) -> isTransient(failure) ? waitingOut() : failing());

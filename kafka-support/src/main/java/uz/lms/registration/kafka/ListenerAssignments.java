@@ -1,5 +1,9 @@
 package uz.lms.registration.kafka;
 
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.boot.health.contributor.Health;
@@ -8,11 +12,6 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.MessageListenerContainer;
-
-import java.util.Collection;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * For readiness: up when every consumer of every Kafka listener has been given its partitions by its
@@ -51,12 +50,17 @@ public final class ListenerAssignments implements HealthIndicator, ConsumerAware
         boolean consuming = true;
         for (MessageListenerContainer container : listeners.getListenerContainers()) {
             int consumers = container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent
-                    ? concurrent.getConcurrency() : 1;
-            long settled = assigned.values().stream().filter(container.getGroupId()::equals).count();
+                    ? concurrent.getConcurrency()
+                    : 1;
+            long settled = assigned.values().stream()
+                    .filter(container.getGroupId()::equals)
+                    .count();
             consuming &= container.isRunning() && settled >= consumers;
             Collection<TopicPartition> held = container.getAssignedPartitions();
             partitions.put(container.getListenerId(), held == null ? 0 : held.size());
         }
-        return (consuming ? Health.up() : Health.down()).withDetail("assigned_partitions", partitions).build();
+        return (consuming ? Health.up() : Health.down())
+                .withDetail("assigned_partitions", partitions)
+                .build();
     }
 }

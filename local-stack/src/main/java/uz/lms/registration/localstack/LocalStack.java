@@ -1,14 +1,6 @@
 package uz.lms.registration.localstack;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import sun.misc.Signal;
-import uz.lms.registration.sandbox.FakeTelegram;
-import uz.lms.registration.sandbox.FakeTelegramServer;
-import uz.lms.registration.sandbox.WebChat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import sun.misc.Signal;
+import uz.lms.registration.sandbox.FakeTelegram;
+import uz.lms.registration.sandbox.FakeTelegramServer;
+import uz.lms.registration.sandbox.WebChat;
 
 /**
  * Starts, in one process, what the services need on a developer's machine: a real Kafka broker (KRaft),
@@ -43,12 +42,13 @@ public final class LocalStack {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length == 1 && args[0].equals("watch")) {
-            TopicWatch.watch(System.getenv().getOrDefault("SPRING_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), System.out);
+            TopicWatch.watch(
+                    System.getenv().getOrDefault("SPRING_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), System.out);
             return;
         }
         boolean sandboxOnly = args.length == 1 && args[0].equals("sandbox");
-        LocalStack stack = new LocalStack(
-                sandboxOnly ? Settings.sandboxOnly(System.getenv()) : Settings.from(System.getenv()));
+        LocalStack stack =
+                new LocalStack(sandboxOnly ? Settings.sandboxOnly(System.getenv()) : Settings.from(System.getenv()));
         // Stop before the JVM's shutdown hooks run: the broker's own hooks delete its directories under it.
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), signal -> {
@@ -89,8 +89,10 @@ public final class LocalStack {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         // The KRaft broker ignores kafkaPorts() and binds its own listeners to random ports: clients get a
         // third listener, LOCAL, on the fixed port. A client that bootstraps on it is answered with it.
-        broker.brokerProperty("listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,LOCAL:PLAINTEXT");
-        broker.brokerProperty("listeners",
+        broker.brokerProperty(
+                "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,LOCAL:PLAINTEXT");
+        broker.brokerProperty(
+                "listeners",
                 "EXTERNAL://localhost:0,CONTROLLER://localhost:0,LOCAL://localhost:" + settings.kafkaPort());
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.afterPropertiesSet();
@@ -117,7 +119,8 @@ public final class LocalStack {
     }
 
     private void startSandbox() {
-        FakeTelegramServer sandbox = FakeTelegramServer.start(new FakeTelegram(), SANDBOX_TOKEN, settings.sandboxAddress());
+        FakeTelegramServer sandbox =
+                FakeTelegramServer.start(new FakeTelegram(), SANDBOX_TOKEN, settings.sandboxAddress());
         WebChat.serveOn(sandbox);
         started.push(sandbox);
         environment.put("TELEGRAM_API_URL", sandbox.apiUrl().toString());
@@ -130,7 +133,8 @@ public final class LocalStack {
     /** Written last and atomically: its presence means everything is up. */
     private void writeEnvironment() throws IOException {
         StringBuilder lines = new StringBuilder();
-        environment.forEach((name, value) -> lines.append(name).append('=').append(value).append('\n'));
+        environment.forEach(
+                (name, value) -> lines.append(name).append('=').append(value).append('\n'));
         Path partial = Files.createTempFile(settings.dataDir(), "local-stack", ".env");
         Files.writeString(partial, lines);
         Files.move(partial, settings.environmentFile(), StandardCopyOption.ATOMIC_MOVE);

@@ -25,8 +25,10 @@ record Settings(Path dataDir, int kafkaPort, int postgresPort, int sandboxPort, 
                 isSet(env, "SPRING_KAFKA_BOOTSTRAP_SERVERS") ? 0 : port(env, "LOCAL_STACK_KAFKA_PORT", 9092),
                 isSet(env, "SPRING_DATASOURCE_URL") ? 0 : port(env, "LOCAL_STACK_POSTGRES_PORT", 54329),
                 isSet(env, "TELEGRAM_BOT_TOKEN") || isSet(env, "TELEGRAM_API_URL")
-                        ? 0 : port(env, "LOCAL_STACK_SANDBOX_PORT", 8090),
-                isSet(env, "LOCAL_STACK_SANDBOX_ADDRESS") ? env.get("LOCAL_STACK_SANDBOX_ADDRESS").trim()
+                        ? 0
+                        : port(env, "LOCAL_STACK_SANDBOX_PORT", 8090),
+                isSet(env, "LOCAL_STACK_SANDBOX_ADDRESS")
+                        ? env.get("LOCAL_STACK_SANDBOX_ADDRESS").trim()
                         : InetAddress.getLoopbackAddress().getHostAddress());
     }
 

@@ -1,5 +1,7 @@
 package uz.lms.registration.localstack;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * compose.yaml as a user drives it, under a project name of its own: Docker Compose v2
@@ -48,15 +48,15 @@ final class DockerCompose {
         for (List<String> candidate : List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
             List<String> version = new ArrayList<>(candidate);
             version.add("version");
-            if (run(directory, Map.of(), Duration.ofSeconds(60), version.toArray(String[]::new)).succeeded()) {
+            if (run(directory, Map.of(), Duration.ofSeconds(60), version.toArray(String[]::new))
+                    .succeeded()) {
                 return new Availability(new DockerCompose(candidate, directory, project, environment), null);
             }
         }
         return new Availability(null, "neither 'docker compose' (v2) nor 'docker-compose' (v1) runs here");
     }
 
-    record Availability(DockerCompose compose, String whyNot) {
-    }
+    record Availability(DockerCompose compose, String whyNot) {}
 
     String version() {
         return v2 ? "docker compose (v2)" : "docker-compose (v1)";
@@ -81,8 +81,15 @@ final class DockerCompose {
     private boolean everyContainerReady() {
         Result ids = run(Duration.ofSeconds(60), "ps", "--all", "--quiet");
         for (String id : ids.output().strip().split("\\s+")) {
-            Result state = DockerCompose.run(directory, Map.of(), Duration.ofSeconds(60), "docker", "inspect", "--format",
-                    "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}", id);
+            Result state = DockerCompose.run(
+                    directory,
+                    Map.of(),
+                    Duration.ofSeconds(60),
+                    "docker",
+                    "inspect",
+                    "--format",
+                    "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.ExitCode}}",
+                    id);
             String[] fields = state.output().strip().split(" ");
             boolean ready = switch (fields[0]) {
                 case "running" -> !fields[1].equals("starting") && !fields[1].equals("unhealthy");
@@ -101,7 +108,11 @@ final class DockerCompose {
 
     Result run(Duration timeout, String... arguments) {
         List<String> full = new ArrayList<>(command);
-        full.addAll(List.of("--project-name", project, "--file", directory.resolve("compose.yaml").toString()));
+        full.addAll(List.of(
+                "--project-name",
+                project,
+                "--file",
+                directory.resolve("compose.yaml").toString()));
         full.addAll(List.of(arguments));
         return run(directory, environment, timeout, full.toArray(String[]::new));
     }
@@ -121,11 +132,16 @@ final class DockerCompose {
     List<String> leftovers() {
         List<String> left = new ArrayList<>();
         String label = "label=com.docker.compose.project=" + project;
-        for (List<String> listing : List.of(List.of("docker", "ps", "--all", "--quiet", "--filter", label),
+        for (List<String> listing : List.of(
+                List.of("docker", "ps", "--all", "--quiet", "--filter", label),
                 List.of("docker", "volume", "ls", "--quiet", "--filter", label),
                 List.of("docker", "network", "ls", "--quiet", "--filter", label))) {
             Result result = run(directory, Map.of(), Duration.ofSeconds(60), listing.toArray(String[]::new));
-            result.output().lines().filter(line -> !line.isBlank()).map(id -> listing.get(1) + " " + id).forEach(left::add);
+            result.output()
+                    .lines()
+                    .filter(line -> !line.isBlank())
+                    .map(id -> listing.get(1) + " " + id)
+                    .forEach(left::add);
         }
         return left;
     }
@@ -135,21 +151,28 @@ final class DockerCompose {
         try {
             Path output = Files.createTempFile("docker-compose", ".out");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                        .redirectErrorStream(true).redirectOutput(output.toFile());
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(directory.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
                 Map<String, String> env = new HashMap<>(builder.environment());
                 // The machine's own settings must not leak into the stack under test.
-                env.keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|GATEWAY|VERIFICATION|POSTGRES|KAFKA|LMS|COMPOSE)_.*"));
+                env.keySet()
+                        .removeIf(name ->
+                                name.matches("(SPRING|TELEGRAM|GATEWAY|VERIFICATION|POSTGRES|KAFKA|LMS|COMPOSE)_.*"));
                 env.putAll(environment);
                 builder.environment().clear();
                 builder.environment().putAll(env);
                 Process process = builder.start();
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly().waitFor();
-                    return new Result(-1, Files.readString(output) + "\n(timed out after " + timeout + ")",
+                    return new Result(
+                            -1,
+                            Files.readString(output) + "\n(timed out after " + timeout + ")",
                             Duration.between(start, Instant.now()));
                 }
-                return new Result(process.exitValue(), Files.readString(output), Duration.between(start, Instant.now()));
+                return new Result(
+                        process.exitValue(), Files.readString(output), Duration.between(start, Instant.now()));
             } finally {
                 Files.deleteIfExists(output);
             }
@@ -168,7 +191,9 @@ final class DockerCompose {
         }
 
         String lastLine() {
-            return Optional.of(output.strip()).map(text -> text.substring(text.lastIndexOf('\n') + 1)).orElse("");
+            return Optional.of(output.strip())
+                    .map(text -> text.substring(text.lastIndexOf('\n') + 1))
+                    .orElse("");
         }
     }
 }

@@ -1,8 +1,8 @@
 package uz.lms.registration.localstack;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,10 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The local-stack exec jar as run.sh starts it: a process that writes its settings file once it is up. */
 class LocalStackEndToEndTests {
@@ -34,6 +33,7 @@ class LocalStackEndToEndTests {
 
     @TempDir
     Path data;
+
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
@@ -46,20 +46,27 @@ class LocalStackEndToEndTests {
 
     @Test
     void databaseRowsSurviveARestart() throws Exception {
-        Map<String, String> env = Map.of("LOCAL_STACK_POSTGRES_PORT", String.valueOf(freePort()),
+        Map<String, String> env = Map.of(
+                "LOCAL_STACK_POSTGRES_PORT",
+                String.valueOf(freePort()),
                 // Only PostgreSQL is under test here: the other parts are "elsewhere".
-                "SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka.elsewhere:9092", "TELEGRAM_BOT_TOKEN", "123:elsewhere");
+                "SPRING_KAFKA_BOOTSTRAP_SERVERS",
+                "kafka.elsewhere:9092",
+                "TELEGRAM_BOT_TOKEN",
+                "123:elsewhere");
 
         Properties first = startAndAwaitSettings(env);
-        try (Connection connection = connect(first); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(first);
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE people (name text)");
             statement.execute("INSERT INTO people VALUES ('Aziz')");
         }
         stop(started.getFirst());
         Properties second = startAndAwaitSettings(env);
 
-        try (Connection connection = connect(second); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT name FROM people")) {
+        try (Connection connection = connect(second);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT name FROM people")) {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getString(1)).isEqualTo("Aziz");
         }
@@ -75,8 +82,12 @@ class LocalStackEndToEndTests {
                 "LOCAL_STACK_SANDBOX_PORT", String.valueOf(sandboxPort),
                 "SPRING_DATASOURCE_URL", "jdbc:postgresql://db.elsewhere/lms"));
 
-        assertThat(settings).containsOnlyKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "TELEGRAM_API_URL", "TELEGRAM_BOT_TOKEN",
-                "LOCAL_STACK_WEB_CHAT");
+        assertThat(settings)
+                .containsOnlyKeys(
+                        "SPRING_KAFKA_BOOTSTRAP_SERVERS",
+                        "TELEGRAM_API_URL",
+                        "TELEGRAM_BOT_TOKEN",
+                        "LOCAL_STACK_WEB_CHAT");
         assertThat(settings.getProperty("SPRING_KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("localhost:" + kafkaPort);
         assertThat(settings.getProperty("TELEGRAM_API_URL")).endsWith(":" + sandboxPort);
         assertThat(settings.getProperty("LOCAL_STACK_WEB_CHAT")).endsWith(":" + sandboxPort + "/");
@@ -86,19 +97,24 @@ class LocalStackEndToEndTests {
 
         assertThat(data.resolve("local-stack.env")).doesNotExist();
         for (int port : List.of(kafkaPort, sandboxPort)) {
-            assertThatCode(() -> new Socket("127.0.0.1", port).close()).as("port %d", port).isInstanceOf(IOException.class);
+            assertThatCode(() -> new Socket("127.0.0.1", port).close())
+                    .as("port %d", port)
+                    .isInstanceOf(IOException.class);
         }
     }
 
     private Properties startAndAwaitSettings(Map<String, String> variables) throws IOException {
         Path jar;
         try (var files = Files.list(ROOT.resolve("local-stack").resolve("target"))) {
-            jar = files.filter(file -> file.getFileName().toString().endsWith("-exec.jar")).findFirst().orElseThrow();
+            jar = files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
+                    .findFirst()
+                    .orElseThrow();
         }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("local-stack.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        data.resolve("local-stack.log").toFile()));
         builder.environment().keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|LOCAL_STACK)_.*"));
         builder.environment().putAll(variables);
         builder.environment().put("LOCAL_STACK_DATA_DIR", data.toString());
@@ -107,7 +123,8 @@ class LocalStackEndToEndTests {
         Path file = data.resolve("local-stack.env");
         await().atMost(STARTUP).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("local-stack exited:\n" + Files.readString(data.resolve("local-stack.log")));
+                throw new IllegalStateException(
+                        "local-stack exited:\n" + Files.readString(data.resolve("local-stack.log")));
             }
             return Files.exists(file);
         });
@@ -125,8 +142,10 @@ class LocalStackEndToEndTests {
     }
 
     private static Connection connect(Properties settings) throws SQLException {
-        return DriverManager.getConnection(settings.getProperty("SPRING_DATASOURCE_URL"),
-                settings.getProperty("SPRING_DATASOURCE_USERNAME"), settings.getProperty("SPRING_DATASOURCE_PASSWORD"));
+        return DriverManager.getConnection(
+                settings.getProperty("SPRING_DATASOURCE_URL"),
+                settings.getProperty("SPRING_DATASOURCE_USERNAME"),
+                settings.getProperty("SPRING_DATASOURCE_PASSWORD"));
     }
 
     private static int freePort() {

@@ -1,18 +1,20 @@
 package uz.lms.registration.localstack;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class TopicWatchTests {
 
     @Test
     void aRecordIsPrintedWithItsTopicAndKey() {
-        String line = line("user.events", "{\"type\":\"CodeIssued\",\"telegram_id\":42,\"expires_at\":\"2026-11-25T10:16:30Z\"}");
+        String line = line(
+                "user.events", "{\"type\":\"CodeIssued\",\"telegram_id\":42,\"expires_at\":\"2026-11-25T10:16:30Z\"}");
 
-        assertThat(line).contains(
-                "user.events  key=42  {\"type\":\"CodeIssued\",\"telegram_id\":42,\"expires_at\":\"2026-11-25T10:16:30Z\"}");
+        assertThat(line)
+                .contains(
+                        "user.events  key=42  {\"type\":\"CodeIssued\",\"telegram_id\":42,\"expires_at\":\"2026-11-25T10:16:30Z\"}");
     }
 
     @Test
@@ -24,27 +26,33 @@ class TopicWatchTests {
 
     @Test
     void aTypedCodeIsNeverPrintedNeitherInACommandNorInAChatMessage() {
-        String command = line("verification.requests", "{\"telegram_id\":42,\"verification_code\":\"348291\",\"channel\":\"api\"}");
+        String command = line(
+                "verification.requests", "{\"telegram_id\":42,\"verification_code\":\"348291\",\"channel\":\"api\"}");
         String message = line("telegram.updates", "{\"chat_id\":42,\"text\":\"348291\",\"private_chat\":true}");
 
-        assertThat(command).doesNotContain("348291").contains("\"verification_code\":\"******\"", "\"channel\":\"api\"");
+        assertThat(command)
+                .doesNotContain("348291")
+                .contains("\"verification_code\":\"******\"", "\"channel\":\"api\"");
         assertThat(message).doesNotContain("348291").contains("\"text\":\"******\"", "\"private_chat\":true");
     }
 
     @Test
     void phoneNumbersAreMaskedOnEveryTopicAtAnyDepth() {
-        String event = line("user.events", "{\"type\":\"UserVerified\",\"telegram_id\":42,\"phone_number\":\"+998901234567\"}");
-        String contact = line("telegram.updates",
-                "{\"chat_id\":42,\"contact\":{\"phone_number\":\"998901234567\",\"user_id\":42}}");
+        String event = line(
+                "user.events", "{\"type\":\"UserVerified\",\"telegram_id\":42,\"phone_number\":\"+998901234567\"}");
+        String contact = line(
+                "telegram.updates", "{\"chat_id\":42,\"contact\":{\"phone_number\":\"998901234567\",\"user_id\":42}}");
 
         assertThat(event).doesNotContain("901234567").contains("\"phone_number\":\"******\"");
-        assertThat(contact).doesNotContain("901234567").contains("\"contact\":{\"phone_number\":\"******\",\"user_id\":42}");
+        assertThat(contact)
+                .doesNotContain("901234567")
+                .contains("\"contact\":{\"phone_number\":\"******\",\"user_id\":42}");
     }
 
     @Test
     void deadLettersAreMaskedToo() {
-        String command = line("registration.requests-dlt",
-                "{\"telegram_id\":42,\"phone_number\":\"+998901234567\",\"code\":348291}");
+        String command = line(
+                "registration.requests-dlt", "{\"telegram_id\":42,\"phone_number\":\"+998901234567\",\"code\":348291}");
         String message = line("telegram.updates-dlt", "{\"chat_id\":42,\"text\":\"348291\"}");
 
         assertThat(command).doesNotContain("901234567").doesNotContain("348291");
@@ -53,8 +61,10 @@ class TopicWatchTests {
 
     @Test
     void aValueThatIsNotAJsonObjectIsHiddenWhole() {
-        assertThat(line("verification.requests-dlt", "348291 +998901234567")).doesNotContain("348291")
-                .doesNotContain("901234567").endsWith("(20 characters, not a JSON object: hidden)");
+        assertThat(line("verification.requests-dlt", "348291 +998901234567"))
+                .doesNotContain("348291")
+                .doesNotContain("901234567")
+                .endsWith("(20 characters, not a JSON object: hidden)");
         assertThat(line("verification.codes-dlt", "\"348291\"")).doesNotContain("348291");
         assertThat(line("verification.codes-dlt", "{\"code\":\"348291\"")).doesNotContain("348291");
     }

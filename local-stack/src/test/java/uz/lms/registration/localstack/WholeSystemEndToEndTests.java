@@ -1,17 +1,8 @@
 package uz.lms.registration.localstack;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import uz.lms.registration.contracts.Topics;
-import uz.lms.registration.testsupport.TopicRecorder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -32,10 +23,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
  * Starts the whole system exactly as a developer does, with {@code ./run.sh} (local-stack and the three
@@ -56,6 +55,7 @@ class WholeSystemEndToEndTests {
     private static final Pattern CODE_IN_JSON = Pattern.compile("\"\\d{6}\"");
     /** The test's phone numbers, as given or normalized: "+998 90 111 22 33", "998901112233", ... */
     private static final Pattern PHONE_NUMBER = Pattern.compile("998[\\d -]{9,}");
+
     private static final String CODE_VALIDITY = "\nIt is valid for 60 seconds: type it here.";
     private static final long CHAT_USER = 910_000_001L;
     private static final long API_CLIENT = 910_000_002L;
@@ -64,21 +64,34 @@ class WholeSystemEndToEndTests {
     private static final long GUESSED = 910_000_005L;
 
     private final JsonMapper json = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Integer> ports = Map.of(
-            "LOCAL_STACK_KAFKA_PORT", freePort(), "LOCAL_STACK_POSTGRES_PORT", freePort(),
-            "LOCAL_STACK_SANDBOX_PORT", freePort(), "RUN_GATEWAY_PORT", freePort(),
-            "RUN_VERIFICATION_PORT", freePort(), "RUN_TELEGRAM_PORT", freePort());
+            "LOCAL_STACK_KAFKA_PORT",
+            freePort(),
+            "LOCAL_STACK_POSTGRES_PORT",
+            freePort(),
+            "LOCAL_STACK_SANDBOX_PORT",
+            freePort(),
+            "RUN_GATEWAY_PORT",
+            freePort(),
+            "RUN_VERIFICATION_PORT",
+            freePort(),
+            "RUN_TELEGRAM_PORT",
+            freePort());
 
     @TempDir
     static Path data;
+
     private Process runSh;
     private TopicRecorder userEvents;
 
     @BeforeAll
     void startTheSystemWithRunSh() throws Exception {
         for (String module : List.of("local-stack", "verification-service", "gateway-service", "telegram-service")) {
-            assertThat(execJar(module)).as("%s/target/*-exec.jar: build with ./mvnw package first", module).isPresent();
+            assertThat(execJar(module))
+                    .as("%s/target/*-exec.jar: build with ./mvnw package first", module)
+                    .isPresent();
         }
         runSh = runSh("run.out", "--no-build");
         try {
@@ -96,7 +109,8 @@ class WholeSystemEndToEndTests {
 
     /** {@code ./run.sh args} with the test's ports and data folder, its output in {@code data/outputFile}. */
     private Process runSh(String outputFile, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("run.sh").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", ROOT.resolve("run.sh").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(ROOT.toFile())
@@ -130,22 +144,28 @@ class WholeSystemEndToEndTests {
     @Order(1)
     void aPersonRegistersInTheWebChatAndTheChatReadsInOrder() throws Exception {
         chat(CHAT_USER, "/api/messages", "\"text\":\"/start\"");
-        JsonNode greeting = awaitBotMessage(CHAT_USER, 0, message -> message.path("reply_markup").has("keyboard"));
-        assertThat(greeting.at("/reply_markup/keyboard/0/0/request_contact").asBoolean()).isTrue();
+        JsonNode greeting = awaitBotMessage(
+                CHAT_USER, 0, message -> message.path("reply_markup").has("keyboard"));
+        assertThat(greeting.at("/reply_markup/keyboard/0/0/request_contact").asBoolean())
+                .isTrue();
 
         shareContact(CHAT_USER, "+998 90 111 22 33");
         JsonNode code = awaitCode(CHAT_USER, greeting);
         assertThat(code.get("text").asString()).endsWith(CODE_VALIDITY);
         // Once the bot has handled verification-service's answer to the contact, all it said is in the chat.
-        await().atMost(PATIENCE).until(() -> Files.readString(data.resolve("logs/telegram-service.log"))
-                .contains("registration telegram_id=" + CHAT_USER + " outcome=code_sent"));
-        assertThat(botMessages(CHAT_USER, greeting.get("message_id").asInt())).singleElement()
+        await().atMost(PATIENCE)
+                .until(() -> Files.readString(data.resolve("logs/telegram-service.log"))
+                        .contains("registration telegram_id=" + CHAT_USER + " outcome=code_sent"));
+        assertThat(botMessages(CHAT_USER, greeting.get("message_id").asInt()))
+                .singleElement()
                 .satisfies(only -> assertThat(only.get("message_id")).isEqualTo(code.get("message_id")));
 
         chat(CHAT_USER, "/api/messages", "\"text\":\"" + codeIn(code) + "\"");
         JsonNode verified = awaitUserEvent("UserVerified", CHAT_USER);
         assertThat(verified.get("phone_number").asString()).isEqualTo("+998901112233");
-        awaitBotMessage(CHAT_USER, code.get("message_id").asInt(),
+        awaitBotMessage(
+                CHAT_USER,
+                code.get("message_id").asInt(),
                 message -> message.get("text").asString().equals("Congratulations! You are verified."));
     }
 
@@ -168,13 +188,17 @@ class WholeSystemEndToEndTests {
         HttpResponse<String> verified = verify(API_CLIENT, codeIn(code));
         assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
         assertThat(json.readTree(verified.body()).get("message").asString()).isEqualTo("User successfully verified");
-        assertThat(awaitUserEvent("UserVerified", API_CLIENT).get("phone_number").asString()).isEqualTo("+998901112244");
+        assertThat(awaitUserEvent("UserVerified", API_CLIENT)
+                        .get("phone_number")
+                        .asString())
+                .isEqualTo("+998901112244");
 
         HttpResponse<String> again = gateway("/register", phoneNumber);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).isEqualTo("{\"detail\":\"User is already verified\"}");
         assertThat(http.send(HttpRequest.newBuilder(gatewayUrl("/docs")).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).isEqualTo(200);
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -197,7 +221,8 @@ class WholeSystemEndToEndTests {
         shareContact(OWNER, ownersNumber);
         JsonNode code = awaitCode(OWNER, null);
         chat(OWNER, "/api/messages", "\"text\":\"" + codeIn(code) + "\"");
-        assertThat(awaitUserEvent("UserVerified", OWNER).get("phone_number").asString()).isEqualTo("+998901112255");
+        assertThat(awaitUserEvent("UserVerified", OWNER).get("phone_number").asString())
+                .isEqualTo("+998901112255");
     }
 
     @Test
@@ -219,12 +244,17 @@ class WholeSystemEndToEndTests {
         // (the gateway's rate limit may refuse some first, with 429 too).
         assertThat(statuses).as("status: count").containsOnlyKeys(400, 429);
         assertThat(statuses.getOrDefault(400, 0)).isLessThanOrEqualTo(5);
-        assertThat(verify(GUESSED, code).statusCode()).as("the right code, burned for HTTP").isEqualTo(429);
+        assertThat(verify(GUESSED, code).statusCode())
+                .as("the right code, burned for HTTP")
+                .isEqualTo(429);
 
         chat(GUESSED, "/api/messages", "\"text\":\"" + code + "\"");
-        awaitBotMessage(GUESSED, codeMessage.get("message_id").asInt(),
+        awaitBotMessage(
+                GUESSED,
+                codeMessage.get("message_id").asInt(),
                 message -> message.get("text").asString().equals("Congratulations! You are verified."));
-        assertThat(awaitUserEvent("UserVerified", GUESSED).get("phone_number").asString()).isEqualTo("+998901112277");
+        assertThat(awaitUserEvent("UserVerified", GUESSED).get("phone_number").asString())
+                .isEqualTo("+998901112277");
     }
 
     @Test
@@ -232,15 +262,30 @@ class WholeSystemEndToEndTests {
     void runShWatchShowsTheFlowOnTheTopicsButNoCodeNorPhoneNumber() throws Exception {
         Process watch = runSh("watch.out", "watch");
         try {
-            await().atMost(PATIENCE).until(() -> Files.readString(data.resolve("watch.out")).lines()
-                    .anyMatch(line -> line.contains("user.events") && line.contains("\"UserVerified\"")
-                            && line.contains(String.valueOf(GUESSED))));
+            await().atMost(PATIENCE)
+                    .until(() -> Files.readString(data.resolve("watch.out"))
+                            .lines()
+                            .anyMatch(line -> line.contains("user.events")
+                                    && line.contains("\"UserVerified\"")
+                                    && line.contains(String.valueOf(GUESSED))));
             String watched = Files.readString(data.resolve("watch.out"));
-            assertThat(watched).contains("registration.requests", "verification.requests", "code.deliveries",
-                    "verification.codes", "telegram.updates", "\"code\":\"******\"", "\"verification_code\":\"******\"",
-                    "\"phone_number\":\"******\"", "\"text\":\"******\"");
-            assertThat(CODE_IN_JSON.matcher(watched).find()).as("a code in run.sh watch's output").isFalse();
-            assertThat(PHONE_NUMBER.matcher(watched).find()).as("a phone number in run.sh watch's output").isFalse();
+            assertThat(watched)
+                    .contains(
+                            "registration.requests",
+                            "verification.requests",
+                            "code.deliveries",
+                            "verification.codes",
+                            "telegram.updates",
+                            "\"code\":\"******\"",
+                            "\"verification_code\":\"******\"",
+                            "\"phone_number\":\"******\"",
+                            "\"text\":\"******\"");
+            assertThat(CODE_IN_JSON.matcher(watched).find())
+                    .as("a code in run.sh watch's output")
+                    .isFalse();
+            assertThat(PHONE_NUMBER.matcher(watched).find())
+                    .as("a phone number in run.sh watch's output")
+                    .isFalse();
         } finally {
             watch.destroy();
             watch.waitFor(30, TimeUnit.SECONDS);
@@ -259,15 +304,20 @@ class WholeSystemEndToEndTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
         assertThat(data.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
         for (int port : ports.values()) {
-            assertThatCode(() -> new Socket("127.0.0.1", port).close()).as("port %d", port).isInstanceOf(IOException.class);
+            assertThatCode(() -> new Socket("127.0.0.1", port).close())
+                    .as("port %d", port)
+                    .isInstanceOf(IOException.class);
         }
         assertThat(output()).contains("Stopped.");
     }
 
     private void chat(long userId, String path, String fields) throws Exception {
         String body = "{\"user_id\":\"" + userId + "\",\"first_name\":\"E2E\",\"language_code\":\"en\"," + fields + "}";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(sandboxUrl(path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(sandboxUrl(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
@@ -279,14 +329,17 @@ class WholeSystemEndToEndTests {
 
     /** The first message with a code the bot sent this user after {@code after} (null: from the start). */
     private JsonNode awaitCode(long userId, JsonNode after) {
-        return awaitBotMessage(userId, after == null ? 0 : after.get("message_id").asInt(),
+        return awaitBotMessage(
+                userId,
+                after == null ? 0 : after.get("message_id").asInt(),
                 message -> CODE.matcher(message.get("text").asString()).find());
     }
 
     /** The messages the bot sent this user after {@code afterId}, oldest first, read as the web chat does. */
     private List<JsonNode> botMessages(long userId, int afterId) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                sandboxUrl("/api/messages?user_id=" + userId + "&after=" + afterId)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(sandboxUrl("/api/messages?user_id=" + userId + "&after=" + afterId))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         List<JsonNode> messages = new ArrayList<>();
         json.readTree(response.body()).get("messages").forEach(messages::add);
@@ -295,16 +348,25 @@ class WholeSystemEndToEndTests {
 
     /** The first message the bot sent this user after {@code afterId} that matches, read as the web chat does. */
     private JsonNode awaitBotMessage(long userId, int afterId, Predicate<JsonNode> matching) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(
-                () -> botMessages(userId, afterId).stream().filter(matching).findFirst().orElse(null),
-                message -> message != null);
+        return await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> botMessages(userId, afterId).stream()
+                                .filter(matching)
+                                .findFirst()
+                                .orElse(null),
+                        message -> message != null);
     }
 
     private JsonNode awaitUserEvent(String type, long telegramId) {
-        return await().atMost(PATIENCE).until(() -> userEvents.values(JsonNode.class).stream()
-                .filter(event -> event.get("type").asString().equals(type))
-                .filter(event -> event.get("telegram_id").asLong() == telegramId)
-                .findFirst().orElse(null), event -> event != null);
+        return await().atMost(PATIENCE)
+                .until(
+                        () -> userEvents.values(JsonNode.class).stream()
+                                .filter(event -> event.get("type").asString().equals(type))
+                                .filter(event -> event.get("telegram_id").asLong() == telegramId)
+                                .findFirst()
+                                .orElse(null),
+                        event -> event != null);
     }
 
     private HttpResponse<String> verify(long telegramId, String code) throws Exception {
@@ -312,8 +374,12 @@ class WholeSystemEndToEndTests {
     }
 
     private HttpResponse<String> gateway(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(gatewayUrl(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(gatewayUrl(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String codeIn(JsonNode message) {
@@ -345,7 +411,9 @@ class WholeSystemEndToEndTests {
             Path log = data.resolve("logs").resolve(name + ".log");
             if (Files.exists(log)) {
                 List<String> lines = Files.readAllLines(log);
-                text.append("\n--- ").append(name).append(".log (end)\n")
+                text.append("\n--- ")
+                        .append(name)
+                        .append(".log (end)\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
             }
         }
@@ -358,7 +426,8 @@ class WholeSystemEndToEndTests {
             return Optional.empty();
         }
         try (var files = Files.list(target)) {
-            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar")).findFirst();
+            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
+                    .findFirst();
         }
     }
 

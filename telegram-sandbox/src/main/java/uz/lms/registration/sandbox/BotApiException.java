@@ -27,7 +27,8 @@ final class BotApiException extends RuntimeException {
     }
 
     /** Seconds the bot must wait, for a 429; null otherwise. */
-    @Nullable Integer retryAfter() {
+    @Nullable
+    Integer retryAfter() {
         return retryAfter;
     }
 }

@@ -1,10 +1,5 @@
 package uz.lms.registration.sandbox;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The in-memory Telegram a bot talks to: chats, the queue of updates waiting for {@code getUpdates},
@@ -52,7 +51,9 @@ public final class FakeTelegram {
 
     /** A private chat between the bot and this user; its chat id is the user's id. */
     public PrivateChat privateChat(TelegramUser user) {
-        ObjectNode chat = json.createObjectNode().put("id", user.id()).put("type", "private")
+        ObjectNode chat = json.createObjectNode()
+                .put("id", user.id())
+                .put("type", "private")
                 .put("first_name", user.firstName());
         register(chat);
         return new PrivateChat(this, chat, user);
@@ -60,7 +61,8 @@ public final class FakeTelegram {
 
     /** A group the bot is a member of; group chat ids are negative in Telegram. */
     public GroupChat groupChat(long chatId, String title) {
-        ObjectNode chat = json.createObjectNode().put("id", chatId).put("type", "group").put("title", title);
+        ObjectNode chat =
+                json.createObjectNode().put("id", chatId).put("type", "group").put("title", title);
         register(chat);
         return new GroupChat(this, chat);
     }
@@ -116,16 +118,22 @@ public final class FakeTelegram {
                 .set("chat", chat.deepCopy());
         message.put("date", clock.instant().getEpochSecond());
         content.accept(message);
-        ObjectNode update = json.createObjectNode().put("update_id", ++lastUpdateId).set("message", message);
+        ObjectNode update =
+                json.createObjectNode().put("update_id", ++lastUpdateId).set("message", message);
         pendingUpdates.add(update);
         notifyAll();
         return lastUpdateId;
     }
 
     ObjectNode me() {
-        return json.createObjectNode().put("id", BOT_ID).put("is_bot", true).put("first_name", "Sandbox")
-                .put("username", "sandbox_bot").put("can_join_groups", true)
-                .put("can_read_all_group_messages", false).put("supports_inline_queries", false);
+        return json.createObjectNode()
+                .put("id", BOT_ID)
+                .put("is_bot", true)
+                .put("first_name", "Sandbox")
+                .put("username", "sandbox_bot")
+                .put("can_join_groups", true)
+                .put("can_read_all_group_messages", false)
+                .put("supports_inline_queries", false);
     }
 
     /**
@@ -137,7 +145,9 @@ public final class FakeTelegram {
             pendingUpdates.removeIf(update -> update.get("update_id").asLong() < offset);
         } else if (offset < 0) {
             // Telegram: -N keeps only the last N updates and forgets the ones before them.
-            pendingUpdates.subList(0, Math.max(0, pendingUpdates.size() + (int) offset)).clear();
+            pendingUpdates
+                    .subList(0, Math.max(0, pendingUpdates.size() + (int) offset))
+                    .clear();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         getUpdatesInFlight++;
@@ -152,12 +162,15 @@ public final class FakeTelegram {
         } finally {
             getUpdatesInFlight--;
         }
-        return pendingUpdates.stream().limit(Math.max(1, Math.min(limit, 100))).map(ObjectNode::deepCopy).toList();
+        return pendingUpdates.stream()
+                .limit(Math.max(1, Math.min(limit, 100)))
+                .map(ObjectNode::deepCopy)
+                .toList();
     }
 
     /** Bot API {@code sendMessage}: records the message, or fails as Telegram would. */
-    synchronized ObjectNode sendMessage(long chatId, @Nullable String text, @Nullable String parseMode,
-                                      @Nullable JsonNode replyMarkup) {
+    synchronized ObjectNode sendMessage(
+            long chatId, @Nullable String text, @Nullable String parseMode, @Nullable JsonNode replyMarkup) {
         ObjectNode chat = chats.get(chatId);
         if (chat == null) {
             throw new BotApiException(400, "Bad Request: chat not found");
@@ -168,13 +181,15 @@ public final class FakeTelegram {
         if (blockedBy.contains(chatId)) {
             throw new BotApiException(403, "Forbidden: bot was blocked by the user");
         }
-        Integer retryAfter = plannedRateLimits.getOrDefault(chatId, new ArrayDeque<>()).poll();
+        Integer retryAfter =
+                plannedRateLimits.getOrDefault(chatId, new ArrayDeque<>()).poll();
         if (retryAfter != null) {
             throw BotApiException.tooManyRequests(retryAfter);
         }
         SentMessage sent = new SentMessage(chatId, ++lastMessageId, text, parseMode, replyMarkup, clock.instant());
         sentMessages.computeIfAbsent(chatId, id -> new ArrayList<>()).add(sent);
-        ObjectNode message = json.createObjectNode().put("message_id", sent.messageId())
+        ObjectNode message = json.createObjectNode()
+                .put("message_id", sent.messageId())
                 .set("from", me())
                 .set("chat", chat.deepCopy());
         return message.put("date", sent.sentAt().getEpochSecond()).put("text", text);

@@ -3,12 +3,6 @@ package uz.lms.registration.sandbox;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,6 +14,11 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Serves a {@link FakeTelegram} as the Telegram Bot API: {@code POST|GET /bot<token>/<method>} with
@@ -43,7 +42,8 @@ public final class FakeTelegramServer implements AutoCloseable {
         this.token = token;
         this.server = HttpServer.create(address, 0);
         // One thread per request: long polls park a thread each.
-        this.handlers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("fake-telegram-", 0).factory());
+        this.handlers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("fake-telegram-", 0).factory());
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
         server.start();
@@ -100,7 +100,9 @@ public final class FakeTelegramServer implements AutoCloseable {
                 answer = json.createObjectNode().put("ok", true).set("result", call(exchange));
                 status = 200;
             } catch (BotApiException e) {
-                answer = json.createObjectNode().put("ok", false).put("error_code", e.errorCode())
+                answer = json.createObjectNode()
+                        .put("ok", false)
+                        .put("error_code", e.errorCode())
                         .put("description", e.getMessage());
                 if (e.retryAfter() != null) {
                     answer.putObject("parameters").put("retry_after", e.retryAfter());
@@ -129,15 +131,23 @@ public final class FakeTelegramServer implements AutoCloseable {
         ObjectNode params = params(exchange);
         return switch (path[2].toLowerCase(Locale.ROOT)) {
             case "getme" -> telegram.me();
-            case "getupdates" -> json.valueToTree(telegram.updates(longParam(params, "offset", 0),
-                    (int) longParam(params, "limit", 100),
-                    Duration.ofSeconds(Math.min(longParam(params, "timeout", 0), MAX_LONG_POLL_SECONDS))));
-            case "sendmessage" -> telegram.sendMessage(longParam(params, "chat_id", 0),
-                    params.path("text").asString(null), params.path("parse_mode").asString(null),
-                    jsonParam(params, "reply_markup"));
+            case "getupdates" ->
+                json.valueToTree(telegram.updates(
+                        longParam(params, "offset", 0),
+                        (int) longParam(params, "limit", 100),
+                        Duration.ofSeconds(Math.min(longParam(params, "timeout", 0), MAX_LONG_POLL_SECONDS))));
+            case "sendmessage" ->
+                telegram.sendMessage(
+                        longParam(params, "chat_id", 0),
+                        params.path("text").asString(null),
+                        params.path("parse_mode").asString(null),
+                        jsonParam(params, "reply_markup"));
             case "deletewebhook" -> json.getNodeFactory().booleanNode(true);
-            case "getwebhookinfo" -> json.createObjectNode().put("url", "").put("has_custom_certificate", false)
-                    .put("pending_update_count", telegram.pendingUpdateCount());
+            case "getwebhookinfo" ->
+                json.createObjectNode()
+                        .put("url", "")
+                        .put("has_custom_certificate", false)
+                        .put("pending_update_count", telegram.pendingUpdateCount());
             case "setmycommands" -> {
                 telegram.setCommands(jsonParam(params, "commands"));
                 yield json.getNodeFactory().booleanNode(true);

@@ -1,9 +1,8 @@
 package uz.lms.registration.sandbox;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
-
-import java.util.List;
 
 /** A group chat the bot is a member of. */
 public final class GroupChat {
@@ -25,7 +24,8 @@ public final class GroupChat {
     }
 
     public int shareContact(TelegramUser from, String phoneNumber, @Nullable Long userId) {
-        return telegram.receive(chat, from, message -> Messages.contact(message, phoneNumber, from.firstName(), userId));
+        return telegram.receive(
+                chat, from, message -> Messages.contact(message, phoneNumber, from.firstName(), userId));
     }
 
     /** What the bot sent here, oldest first. */

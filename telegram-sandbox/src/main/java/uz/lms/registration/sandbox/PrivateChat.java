@@ -1,9 +1,8 @@
 package uz.lms.registration.sandbox;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
-
-import java.util.List;
 
 /** A user's private chat with the bot: what the user does there, and what the bot answered. */
 public final class PrivateChat {

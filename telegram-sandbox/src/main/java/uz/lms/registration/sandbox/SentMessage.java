@@ -1,9 +1,8 @@
 package uz.lms.registration.sandbox;
 
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-
-import java.time.Instant;
 
 /**
  * A message the bot sent through {@code sendMessage}.
@@ -11,8 +10,13 @@ import java.time.Instant;
  * @param parseMode   {@code HTML}, {@code MarkdownV2} or null
  * @param replyMarkup the keyboard JSON as the bot sent it, or null
  */
-public record SentMessage(long chatId, int messageId, String text, @Nullable String parseMode,
-                          @Nullable JsonNode replyMarkup, Instant sentAt) {
+public record SentMessage(
+        long chatId,
+        int messageId,
+        String text,
+        @Nullable String parseMode,
+        @Nullable JsonNode replyMarkup,
+        Instant sentAt) {
 
     /** Whether the message shows a reply keyboard with a button that shares the user's contact. */
     public boolean requestsContact() {

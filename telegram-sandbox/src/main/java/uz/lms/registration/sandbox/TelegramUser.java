@@ -9,10 +9,12 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param languageCode the IETF tag of the user's Telegram client ({@code uz}, {@code ru}, {@code en}), or null
  */
-public record TelegramUser(long id, String firstName, @Nullable String languageCode) {
+public record TelegramUser(
+        long id, String firstName, @Nullable String languageCode) {
 
     ObjectNode toJson(JsonMapper json) {
-        ObjectNode user = json.createObjectNode().put("id", id).put("is_bot", false).put("first_name", firstName);
+        ObjectNode user =
+                json.createObjectNode().put("id", id).put("is_bot", false).put("first_name", firstName);
         return languageCode == null ? user : user.put("language_code", languageCode);
     }
 }

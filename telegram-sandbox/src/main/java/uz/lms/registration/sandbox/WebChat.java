@@ -2,13 +2,6 @@ package uz.lms.registration.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +11,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A web page that stands in for a Telegram client: a person opens a private chat with the sandbox bot,
@@ -47,7 +46,8 @@ public final class WebChat implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+            String route =
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
             try {
                 switch (route) {
                     case "GET /", "GET /index.html" -> send(exchange, 200, "text/html; charset=utf-8", page);
@@ -104,8 +104,8 @@ public final class WebChat implements HttpHandler {
         long id = userId(body.path("user_id").asString(""));
         String firstName = body.path("first_name").asString("").strip();
         String language = body.path("language_code").asString("").strip();
-        return new TelegramUser(id, firstName.isEmpty() ? "Sandbox user" : firstName,
-                language.isEmpty() ? null : language);
+        return new TelegramUser(
+                id, firstName.isEmpty() ? "Sandbox user" : firstName, language.isEmpty() ? null : language);
     }
 
     private static long userId(@Nullable String value) {

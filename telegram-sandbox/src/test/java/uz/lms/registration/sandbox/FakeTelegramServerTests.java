@@ -1,9 +1,7 @@
 package uz.lms.registration.sandbox;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,9 +10,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class FakeTelegramServerTests {
 
@@ -55,7 +54,8 @@ class FakeTelegramServerTests {
         chat.shareOwnContact("998901234567");
 
         JsonNode first = call("getUpdates", "{\"offset\":0,\"timeout\":0}").get("result");
-        JsonNode rest = call("getUpdates", "{\"offset\":" + (start + 1) + ",\"timeout\":0}").get("result");
+        JsonNode rest = call("getUpdates", "{\"offset\":" + (start + 1) + ",\"timeout\":0}")
+                .get("result");
 
         assertThat(first).hasSize(2);
         assertThat(first.get(0).at("/message/text").asString()).isEqualTo("/start");
@@ -89,8 +89,10 @@ class FakeTelegramServerTests {
     void sentMessagesAreRecordedWithTheirKeyboard() throws Exception {
         PrivateChat chat = telegram.privateChat(ALICE);
 
-        JsonNode answer = call("sendmessage", "{\"chat_id\":1001,\"text\":\"Share your number\",\"reply_markup\":"
-                + "{\"keyboard\":[[{\"text\":\"Share\",\"request_contact\":true}]],\"one_time_keyboard\":true}}");
+        JsonNode answer = call(
+                "sendmessage",
+                "{\"chat_id\":1001,\"text\":\"Share your number\",\"reply_markup\":"
+                        + "{\"keyboard\":[[{\"text\":\"Share\",\"request_contact\":true}]],\"one_time_keyboard\":true}}");
 
         assertThat(answer.at("/result/chat/id").asLong()).isEqualTo(1001);
         assertThat(chat.lastMessage().text()).isEqualTo("Share your number");
@@ -101,10 +103,12 @@ class FakeTelegramServerTests {
     void formParametersWorkToo() throws Exception {
         PrivateChat chat = telegram.privateChat(ALICE);
 
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url("/bot" + TOKEN + "/sendMessage"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("chat_id=1001&text=hi%20there&parse_mode=HTML"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(url("/bot" + TOKEN + "/sendMessage"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("chat_id=1001&text=hi%20there&parse_mode=HTML"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(chat.lastMessage().text()).isEqualTo("hi there");
@@ -133,7 +137,8 @@ class FakeTelegramServerTests {
         HttpResponse<String> third = post("/bot" + TOKEN + "/sendMessage", hi);
 
         assertThat(first.statusCode()).isEqualTo(429);
-        assertThat(json.readTree(first.body()).at("/parameters/retry_after").asInt()).isEqualTo(3);
+        assertThat(json.readTree(first.body()).at("/parameters/retry_after").asInt())
+                .isEqualTo(3);
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(third.statusCode()).isEqualTo(200);
         assertThat(chat.messages()).hasSize(1);
@@ -150,8 +155,10 @@ class FakeTelegramServerTests {
 
     @Test
     void closingEndsParkedLongPolls() {
-        CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
-                        url("/bot" + TOKEN + "/getUpdates?timeout=50")).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> poll = http.sendAsync(
+                HttpRequest.newBuilder(url("/bot" + TOKEN + "/getUpdates?timeout=50"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         server.close();
 
@@ -163,8 +170,12 @@ class FakeTelegramServerTests {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(url(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private URI url(String path) {

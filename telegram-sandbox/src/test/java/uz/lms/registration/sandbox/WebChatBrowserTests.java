@@ -1,5 +1,17 @@
 package uz.lms.registration.sandbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,19 +24,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A person uses the web chat in a real headless Chromium while the test plays the bot through the Bot API.
@@ -46,17 +45,30 @@ class WebChatBrowserTests {
 
     @BeforeEach
     void openTheChat(@TempDir Path profile) {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "no " + CHROMIUM + " or " + CHROMEDRIVER + ": the browser test is skipped"
                         + " (apt-get install chromium chromium-driver)");
         WebChat.serveOn(server);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=900,900");
-        browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--window-size=900,900");
+        browser = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build(),
+                options);
         browser.get(server.apiUrl() + "/");
         WebElement userId = browser.findElement(By.id("user-id"));
         userId.clear();
@@ -84,7 +96,9 @@ class WebChatBrowserTests {
 
         botSends("{\"chat_id\":424242,\"text\":\"Raqamingizni yuboring\",\"reply_markup\":{\"keyboard\":"
                 + "[[{\"text\":\"Raqamni yuborish\",\"request_contact\":true}]],\"one_time_keyboard\":true}}");
-        await().atMost(PATIENCE).until(() -> !browser.findElements(By.cssSelector("button.share-contact")).isEmpty());
+        await().atMost(PATIENCE)
+                .until(() -> !browser.findElements(By.cssSelector("button.share-contact"))
+                        .isEmpty());
         browser.findElement(By.cssSelector("button.share-contact")).click();
         JsonNode contact = nextMessage();
         assertThat(contact.at("/contact/user_id").asLong()).isEqualTo(424242);
@@ -94,7 +108,9 @@ class WebChatBrowserTests {
 
         // Telegram reads parse_mode case-insensitively, and the bot client sends "html".
         botSends("{\"chat_id\":424242,\"text\":\"Tasdiqlash kodingiz: <code>348291</code>\",\"parse_mode\":\"html\"}");
-        await().atMost(PATIENCE).until(() -> !browser.findElements(By.cssSelector(".message.bot code")).isEmpty());
+        await().atMost(PATIENCE)
+                .until(() -> !browser.findElements(By.cssSelector(".message.bot code"))
+                        .isEmpty());
         WebElement code = browser.findElement(By.cssSelector(".message.bot code"));
         assertThat(code.getText()).isEqualTo("348291");
         code.click();
@@ -108,25 +124,34 @@ class WebChatBrowserTests {
         browser.findElement(By.id("start")).click();
         nextMessage();
 
-        botSends("{\"chat_id\":424242,\"parse_mode\":\"HTML\",\"text\":"
-                + "\"<b>bold</b> <img src=x onerror=\\\"document.title='pwned'\\\"><script>document.title='pwned'</script>\"}");
+        botSends(
+                "{\"chat_id\":424242,\"parse_mode\":\"HTML\",\"text\":"
+                        + "\"<b>bold</b> <img src=x onerror=\\\"document.title='pwned'\\\"><script>document.title='pwned'</script>\"}");
 
-        await().atMost(PATIENCE).until(() -> !browser.findElements(By.cssSelector(".message.bot b")).isEmpty());
-        assertThat(browser.findElement(By.cssSelector(".message.bot b")).getText()).isEqualTo("bold");
-        assertThat(browser.findElements(By.cssSelector(".message.bot img, .message.bot script"))).isEmpty();
+        await().atMost(PATIENCE)
+                .until(() ->
+                        !browser.findElements(By.cssSelector(".message.bot b")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".message.bot b")).getText())
+                .isEqualTo("bold");
+        assertThat(browser.findElements(By.cssSelector(".message.bot img, .message.bot script")))
+                .isEmpty();
         assertThat(browser.getTitle()).isEqualTo("Telegram sandbox: chat with the bot");
     }
 
     /** The bot's next {@code getUpdates}, as the real bot client polls it. */
     private JsonNode nextMessage() {
-        return await().atMost(PATIENCE).until(() -> {
-            JsonNode result = call("getUpdates", "{\"offset\":" + nextUpdate + ",\"timeout\":1}").get("result");
-            if (result.isEmpty()) {
-                return null;
-            }
-            nextUpdate = result.get(0).get("update_id").asInt() + 1;
-            return result.get(0).get("message");
-        }, message -> message != null);
+        return await().atMost(PATIENCE)
+                .until(
+                        () -> {
+                            JsonNode result = call("getUpdates", "{\"offset\":" + nextUpdate + ",\"timeout\":1}")
+                                    .get("result");
+                            if (result.isEmpty()) {
+                                return null;
+                            }
+                            nextUpdate = result.get(0).get("update_id").asInt() + 1;
+                            return result.get(0).get("message");
+                        },
+                        message -> message != null);
     }
 
     private void botSends(String sendMessage) throws Exception {
@@ -134,13 +159,18 @@ class WebChatBrowserTests {
     }
 
     private JsonNode call(String method, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.apiUrl() + "/bot" + TOKEN + "/" + method))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(server.apiUrl() + "/bot" + TOKEN + "/" + method))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }
 
     private List<String> texts(String selector) {
-        return browser.findElements(By.cssSelector(selector)).stream().map(WebElement::getText).toList();
+        return browser.findElements(By.cssSelector(selector)).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 }

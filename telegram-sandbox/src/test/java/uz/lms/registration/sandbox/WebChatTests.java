@@ -1,16 +1,15 @@
 package uz.lms.registration.sandbox;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The web chat's JSON endpoints, as its page uses them. The page itself: {@link WebChatBrowserTests}. */
 class WebChatTests {
@@ -37,17 +36,20 @@ class WebChatTests {
         HttpResponse<String> me = get("/bot" + TOKEN + "/getMe");
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
         assertThat(page.body()).contains("Telegram sandbox");
         assertThat(me.statusCode()).isEqualTo(200);
     }
 
     @Test
     void aSharedContactCarriesThePersonsOwnUserId() throws Exception {
-        HttpResponse<String> answer = post("/api/contact",
+        HttpResponse<String> answer = post(
+                "/api/contact",
                 "{\"user_id\":\"4242\",\"first_name\":\"Aziz\",\"language_code\":\"uz\",\"phone_number\":\"+998 90 123 45 67\"}");
 
-        JsonNode update = json.readTree(get("/bot" + TOKEN + "/getUpdates").body()).at("/result/0/message");
+        JsonNode update =
+                json.readTree(get("/bot" + TOKEN + "/getUpdates").body()).at("/result/0/message");
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(update.at("/contact/user_id").asLong()).isEqualTo(4242);
         assertThat(update.at("/from/id").asLong()).isEqualTo(4242);
@@ -59,7 +61,8 @@ class WebChatTests {
     void typedTextBecomesAMessageUpdate() throws Exception {
         post("/api/messages", "{\"user_id\":4242,\"first_name\":\"Aziz\",\"text\":\"/start\"}");
 
-        JsonNode update = json.readTree(get("/bot" + TOKEN + "/getUpdates").body()).at("/result/0/message");
+        JsonNode update =
+                json.readTree(get("/bot" + TOKEN + "/getUpdates").body()).at("/result/0/message");
         assertThat(update.at("/text").asString()).isEqualTo("/start");
         assertThat(update.at("/chat/type").asString()).isEqualTo("private");
         assertThat(update.at("/entities/0/type").asString()).isEqualTo("bot_command");
@@ -69,12 +72,16 @@ class WebChatTests {
     void thePageReadsOnlyTheBotMessagesItHasNotSeen() throws Exception {
         post("/api/messages", "{\"user_id\":4242,\"text\":\"/start\"}");
         post("/bot" + TOKEN + "/sendMessage", "{\"chat_id\":4242,\"text\":\"Salom\"}");
-        post("/bot" + TOKEN + "/sendMessage", "{\"chat_id\":4242,\"text\":\"Tasdiqlash kodingiz: <code>348291</code>\","
-                + "\"parse_mode\":\"HTML\"}");
+        post(
+                "/bot" + TOKEN + "/sendMessage",
+                "{\"chat_id\":4242,\"text\":\"Tasdiqlash kodingiz: <code>348291</code>\","
+                        + "\"parse_mode\":\"HTML\"}");
         int firstId = telegram.sentMessages(4242).getFirst().messageId();
 
         JsonNode all = json.readTree(get("/api/messages?user_id=4242").body()).get("messages");
-        JsonNode unseen = json.readTree(get("/api/messages?user_id=4242&after=" + firstId).body()).get("messages");
+        JsonNode unseen = json.readTree(
+                        get("/api/messages?user_id=4242&after=" + firstId).body())
+                .get("messages");
 
         assertThat(all).hasSize(2);
         assertThat(unseen).hasSize(1);
@@ -104,8 +111,12 @@ class WebChatTests {
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(url(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private URI url(String path) {

@@ -1,5 +1,6 @@
 package uz.lms.registration.telegram;
 
+import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
@@ -13,8 +14,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.kafka.DeadLetters;
 import uz.lms.registration.kafka.ListenerAssignments;
 
-import java.time.Duration;
-
 /**
  * The topics this service owns (its own, what it alone publishes, and the dead-letter topics of what it
  * consumes), whether its listeners consume, and what happens to a record it cannot process.
@@ -26,7 +25,8 @@ class KafkaConfiguration {
      * Chat updates may hold a code a user typed, and codes live a minute; an hour covers any
      * outage a user would still wait through.
      */
-    private static final String SHORT_RETENTION = String.valueOf(Duration.ofHours(1).toMillis());
+    private static final String SHORT_RETENTION =
+            String.valueOf(Duration.ofHours(1).toMillis());
 
     @Bean
     KafkaAdmin.NewTopics topics(TelegramProperties properties) {
@@ -51,7 +51,9 @@ class KafkaConfiguration {
     }
 
     private static NewTopic shortLived(String name, int partitions) {
-        return TopicBuilder.name(name).partitions(partitions).config(TopicConfig.RETENTION_MS_CONFIG, SHORT_RETENTION)
+        return TopicBuilder.name(name)
+                .partitions(partitions)
+                .config(TopicConfig.RETENTION_MS_CONFIG, SHORT_RETENTION)
                 .build();
     }
 }

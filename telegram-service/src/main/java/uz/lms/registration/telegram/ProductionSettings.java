@@ -1,13 +1,12 @@
 package uz.lms.registration.telegram;
 
+import java.net.URI;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
-
-import java.net.URI;
 
 /**
  * Under the {@code prod} profile, refuses to start unless the Bot API is reached over https: every

@@ -3,13 +3,12 @@ package uz.lms.registration.telegram;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
-
-import java.net.URI;
-import java.time.Duration;
 
 /**
  * @param botToken        the bot's token; unset: the service runs without polling or delivering (see README)
@@ -50,8 +49,10 @@ public record TelegramProperties(
      * @param sessionTimeout how long the poller lock outlives an instance that crashed while holding it;
      *                       the broker accepts 6 s to 30 min by default
      */
-    public record Polling(boolean enabled, @NotNull Duration timeout, @NotNull Duration sessionTimeout) {
-    }
+    public record Polling(
+            boolean enabled,
+            @NotNull Duration timeout,
+            @NotNull Duration sessionTimeout) {}
 
     /**
      * Telegram's limits for outgoing messages, applied per instance.
@@ -59,6 +60,6 @@ public record TelegramProperties(
      * @param perChat   minimum time between two messages to one chat
      * @param perSecond messages per second across all chats
      */
-    public record RateLimit(@NotNull Duration perChat, @Positive int perSecond) {
-    }
+    public record RateLimit(
+            @NotNull Duration perChat, @Positive int perSecond) {}
 }

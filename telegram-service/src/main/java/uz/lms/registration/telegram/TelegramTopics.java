@@ -12,6 +12,5 @@ public final class TelegramTopics {
      */
     public static final String POLLER = "telegram.poller";
 
-    private TelegramTopics() {
-    }
+    private TelegramTopics() {}
 }

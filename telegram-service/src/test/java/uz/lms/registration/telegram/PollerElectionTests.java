@@ -1,6 +1,13 @@
 package uz.lms.registration.telegram;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -21,14 +28,6 @@ import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.TelegramUser;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** Several instances on one bot token: Kafka elects the one that polls, and replaces it when it goes. */
 class PollerElectionTests {
 
@@ -37,8 +36,8 @@ class PollerElectionTests {
 
     private final FakeTelegram telegram = new FakeTelegram();
     private final FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0);
-    private final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            EmbeddedInfrastructure.bootstrapServers()));
+    private final Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()));
 
     @AfterEach
     void stop() {
@@ -54,8 +53,8 @@ class PollerElectionTests {
             await().until(() -> members(GROUP) == 2);
             // the first keeps polling; a long poll it gave up in the rebalance may linger for its 1 s
             await().until(() -> polling(first) && !polling(second) && telegram.getUpdatesInFlight() == 1);
-            await().during(Duration.ofSeconds(3)).until(() -> polling(first) && !polling(second)
-                    && telegram.getUpdatesInFlight() <= 1);
+            await().during(Duration.ofSeconds(3))
+                    .until(() -> polling(first) && !polling(second) && telegram.getUpdatesInFlight() <= 1);
             PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_001, "Failover", "en"));
             chat.start();
             await().until(() -> chat.messages().size() == 1);
@@ -79,15 +78,23 @@ class PollerElectionTests {
     void aPollerThatCrashedIsReplacedOnceItsSessionTimesOut() throws Exception {
         createPollerTopic();
         // holds the lock, then dies without leaving the group, as a killed instance would
-        KafkaConsumer<String, String> crashing = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, StickyAssignor.class.getName(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1200"),
-                new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> crashing = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        EmbeddedInfrastructure.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        GROUP,
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                        StickyAssignor.class.getName(),
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        "6000",
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                        "1200"),
+                new StringDeserializer(),
+                new StringDeserializer());
         crashing.subscribe(List.of(TelegramTopics.POLLER));
-        await().until(() -> crashing.poll(Duration.ofMillis(100)).isEmpty() && !crashing.assignment().isEmpty());
+        await().until(() -> crashing.poll(Duration.ofMillis(100)).isEmpty()
+                && !crashing.assignment().isEmpty());
         crashing.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
         long crashed = System.nanoTime();
 
@@ -107,8 +114,10 @@ class PollerElectionTests {
         try (ConfigurableApplicationContext deliveryOnly = startBot(false)) {
             PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_002, "Waiting", "en"));
             chat.start();
-            await().during(Duration.ofSeconds(2)).until(() -> !polling(deliveryOnly)
-                    && telegram.getUpdatesInFlight() == 0 && telegram.pendingUpdateCount() == 1);
+            await().during(Duration.ofSeconds(2))
+                    .until(() -> !polling(deliveryOnly)
+                            && telegram.getUpdatesInFlight() == 0
+                            && telegram.pendingUpdateCount() == 1);
 
             try (ConfigurableApplicationContext poller = startBot(true)) {
                 await().until(() -> chat.messages().size() == 1);
@@ -122,18 +131,28 @@ class PollerElectionTests {
 
     private ConfigurableApplicationContext startBot(boolean pollingEnabled) {
         // the broker's minimum session timeout
-        return RunningBot.start(server, TOKEN, "--telegram.polling.timeout=1s",
-                "--telegram.polling.enabled=" + pollingEnabled, "--telegram.polling.session-timeout=6s");
+        return RunningBot.start(
+                server,
+                TOKEN,
+                "--telegram.polling.timeout=1s",
+                "--telegram.polling.enabled=" + pollingEnabled,
+                "--telegram.polling.session-timeout=6s");
     }
 
     /** What the instance reports to operators: 1 while it is the poller. */
     private static boolean polling(ConfigurableApplicationContext instance) {
-        return instance.getBean(MeterRegistry.class).get("telegram.polling").gauge().value() == 1;
+        return instance.getBean(MeterRegistry.class)
+                        .get("telegram.polling")
+                        .gauge()
+                        .value()
+                == 1;
     }
 
     private void createPollerTopic() throws InterruptedException {
         try {
-            admin.createTopics(List.of(new NewTopic(TelegramTopics.POLLER, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(TelegramTopics.POLLER, 1, (short) 1)))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             assertThat(e).hasCauseInstanceOf(TopicExistsException.class);
         }
@@ -142,7 +161,9 @@ class PollerElectionTests {
     /** The members of a consumer group once it is stable, -1 while it rebalances. */
     private int members(String groupId) throws Exception {
         ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
-                .describedGroups().get(groupId).get();
+                .describedGroups()
+                .get(groupId)
+                .get();
         return group.groupState() == GroupState.STABLE ? group.members().size() : -1;
     }
 }

@@ -1,5 +1,9 @@
 package uz.lms.registration.telegram;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
@@ -8,11 +12,6 @@ import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.TelegramUser;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 class PollingLifecycleTests {
 
@@ -41,9 +40,11 @@ class PollingLifecycleTests {
         try (FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0)) {
             ConfigurableApplicationContext previous = startBot(server, "1s");
             // Closed mid-join, a listener would leave its group waiting a session timeout for it.
-            previous.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers().forEach(container ->
-                    ContainerTestUtils.waitForAssignment(container, previous.getBean(TelegramProperties.class)
-                            .topicPartitions()));
+            previous.getBean(KafkaListenerEndpointRegistry.class)
+                    .getListenerContainers()
+                    .forEach(container -> ContainerTestUtils.waitForAssignment(
+                            container,
+                            previous.getBean(TelegramProperties.class).topicPartitions()));
             previous.close();
             PrivateChat chat = telegram.privateChat(new TelegramUser(720_000_001, "Late", "en"));
             chat.start();
@@ -65,7 +66,8 @@ class PollingLifecycleTests {
     /** The poller thread and OkHttp's dispatcher threads, the non-daemon threads the library leaves behind. */
     private static long botThreadsAlive() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals("telegram-poller") || thread.getName().startsWith("OkHttp"))
+                .filter(thread -> thread.getName().equals("telegram-poller")
+                        || thread.getName().startsWith("OkHttp"))
                 .filter(thread -> !thread.isDaemon())
                 .count();
     }

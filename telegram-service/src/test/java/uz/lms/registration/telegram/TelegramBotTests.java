@@ -1,5 +1,18 @@
 package uz.lms.registration.telegram;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,30 +44,18 @@ import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 import uz.lms.registration.testsupport.FakeVerifier;
 import uz.lms.registration.testsupport.TopicRecorder;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * The bot alone: the real telegrambots client polls and sends over HTTP to a fake Bot API, the embedded
  * broker carries the commands, and a {@link FakeVerifier} answers them as each test scripts, publishing the
  * codes to deliver as verification-service does. What the user is told of each answer is the bot's to test;
  * which answer a command deserves is verification-service's, and tested there.
  */
-@SpringBootTest(properties = {
-        "telegram.bot-token=" + TelegramBotTests.TOKEN,
-        "telegram.polling.timeout=1s",
-        "telegram.rate-limit.per-chat=200ms"})
+@SpringBootTest(
+        properties = {
+            "telegram.bot-token=" + TelegramBotTests.TOKEN,
+            "telegram.polling.timeout=1s",
+            "telegram.rate-limit.per-chat=200ms"
+        })
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class TelegramBotTests {
@@ -113,21 +114,30 @@ class TelegramBotTests {
             assertThat(command.phoneNumber()).isEqualTo(phoneOf(chat));
             assertThat(command.language()).isEqualTo("uz");
         });
-        assertThat(verifier.codesIssued(chat.id())).singleElement().extracting(DeliverCode::code).isEqualTo(code);
-        await().until(() -> deliveriesTo(chat.id()), events -> events.stream()
-                .anyMatch(event -> event instanceof DeliveryEvent.CodeDelivered));
+        assertThat(verifier.codesIssued(chat.id()))
+                .singleElement()
+                .extracting(DeliverCode::code)
+                .isEqualTo(code);
+        await().until(
+                        () -> deliveriesTo(chat.id()),
+                        events -> events.stream().anyMatch(event -> event instanceof DeliveryEvent.CodeDelivered));
 
         chat.sendText(code);
         awaitMessage(chat, text -> text.equals("Tabriklaymiz! Siz muvaffaqiyatli tasdiqlandingiz."));
-        assertThat(verifier.verifications(chat.id())).singleElement().extracting(VerifyCode::verificationCode)
+        assertThat(verifier.verifications(chat.id()))
+                .singleElement()
+                .extracting(VerifyCode::verificationCode)
                 .isEqualTo(code);
 
-        verifier.answerRegistrations(chat.id(), new AlreadyVerified()).answerVerifications(chat.id(), new AlreadyVerified());
+        verifier.answerRegistrations(chat.id(), new AlreadyVerified())
+                .answerVerifications(chat.id(), new AlreadyVerified());
         chat.shareOwnContact(phoneOf(chat));
         awaitMessage(chat, text -> text.equals("Siz allaqachon tasdiqlangansiz."));
         chat.sendText(code);
-        await().until(() -> chat.messages().stream().filter(m -> m.text().equals("Siz allaqachon tasdiqlangansiz."))
-                .count() == 2);
+        await().until(() -> chat.messages().stream()
+                        .filter(m -> m.text().equals("Siz allaqachon tasdiqlangansiz."))
+                        .count()
+                == 2);
 
         assertThat(output.getAll()).doesNotContain(code).doesNotContain(TOKEN).doesNotContain("TEST-token");
     }
@@ -140,7 +150,9 @@ class TelegramBotTests {
 
         SentMessage codeMessage = awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz: <code>"));
         // The bot has handled the reply to the contact as well as delivered the code: whatever it said is in the chat.
-        await().until(output::getAll, log -> log.contains("registration telegram_id=" + chat.id() + " outcome=code_sent"));
+        await().until(
+                        output::getAll,
+                        log -> log.contains("registration telegram_id=" + chat.id() + " outcome=code_sent"));
         await().during(Duration.ofSeconds(1)).until(() -> chat.messages().size() == 1);
         assertThat(chat.messages()).containsExactly(codeMessage);
     }
@@ -158,8 +170,9 @@ class TelegramBotTests {
             assertThat(message.text()).startsWith("Faqat oʻzingizning telefon raqamingizni");
             assertThat(message.requestsContact()).isTrue();
         });
-        await().during(Duration.ofSeconds(2)).until(() -> chat.messages().size() == 2
-                && verifier.registrations(chat.id()).isEmpty());
+        await().during(Duration.ofSeconds(2))
+                .until(() -> chat.messages().size() == 2
+                        && verifier.registrations(chat.id()).isEmpty());
     }
 
     @Test
@@ -174,15 +187,19 @@ class TelegramBotTests {
         group.sendText(user, "hello everyone");
         group.sendText(user, "123456");
         await().until(() -> group.messages().size() == 2);
-        await().during(Duration.ofSeconds(2)).until(() -> group.messages().size() == 2
-                && verifier.registrations(user.id()).isEmpty() && verifier.verifications(user.id()).isEmpty());
+        await().during(Duration.ofSeconds(2))
+                .until(() -> group.messages().size() == 2
+                        && verifier.registrations(user.id()).isEmpty()
+                        && verifier.verifications(user.id()).isEmpty());
     }
 
     @Test
     void everyRegistrationOutcomeIsToldInTheChat() {
         PrivateChat chat = newUser("uz");
         Map<RegistrationOutcome, String> answers = new LinkedHashMap<>();
-        answers.put(new RegistrationOutcome.TooManyRequests(25), "Juda koʻp soʻrov. 25 soniyadan keyin qayta urinib koʻring.");
+        answers.put(
+                new RegistrationOutcome.TooManyRequests(25),
+                "Juda koʻp soʻrov. 25 soniyadan keyin qayta urinib koʻring.");
         answers.put(new PhoneNumberTaken(), "Bu telefon raqam boshqa foydalanuvchi tomonidan roʻyxatdan oʻtkazilgan.");
         answers.put(new AlreadyVerified(), "Siz allaqachon tasdiqlangansiz.");
 
@@ -201,7 +218,8 @@ class TelegramBotTests {
         PrivateChat chat = newUser("uz");
         Map<VerificationOutcome, String> answers = new LinkedHashMap<>();
         answers.put(new VerificationOutcome.InvalidOrExpiredCode(), "Kod notoʻgʻri yoki muddati tugagan.");
-        answers.put(new VerificationOutcome.AttemptsExhausted(),
+        answers.put(
+                new VerificationOutcome.AttemptsExhausted(),
                 "Notoʻgʻri urinishlar juda koʻp. Yangi kod olish uchun /start bosing.");
         answers.put(new PhoneNumberTaken(), "Bu telefon raqam boshqa foydalanuvchi tomonidan roʻyxatdan oʻtkazilgan.");
         answers.put(new AlreadyVerified(), "Siz allaqachon tasdiqlangansiz.");
@@ -214,7 +232,8 @@ class TelegramBotTests {
             await().until(() -> chat.messages().size() == before + 1);
             assertThat(chat.lastMessage().text()).isEqualTo(answer);
         });
-        assertThat(verifier.verifications(chat.id())).hasSize(answers.size())
+        assertThat(verifier.verifications(chat.id()))
+                .hasSize(answers.size())
                 .allSatisfy(command -> assertThat(command.verificationCode()).isEqualTo("123456"));
     }
 
@@ -226,7 +245,8 @@ class TelegramBotTests {
             chat.shareOwnContact(phoneOf(chat));
             chat.sendText("123456");
 
-            await().until(() -> count(chat, "Xizmat vaqtincha ishlamayapti. Birozdan keyin qayta urinib koʻring.") == 2);
+            await().until(() ->
+                    count(chat, "Xizmat vaqtincha ishlamayapti. Birozdan keyin qayta urinib koʻring.") == 2);
             assertThat(verifier.registrations(chat.id())).hasSize(1);
             assertThat(verifier.verifications(chat.id())).hasSize(1);
         } finally {
@@ -248,10 +268,14 @@ class TelegramBotTests {
 
         russian.shareOwnContact(phoneOf(russian));
         english.shareOwnContact(phoneOf(english));
-        awaitMessage(russian, text -> text.startsWith("Ваш код подтверждения: <code>")
-                && text.endsWith("\nОн действует 60 секунд: напишите его сюда."));
-        awaitMessage(english, text -> text.startsWith("Your verification code: <code>")
-                && text.endsWith("\nIt is valid for 60 seconds: type it here."));
+        awaitMessage(
+                russian,
+                text -> text.startsWith("Ваш код подтверждения: <code>")
+                        && text.endsWith("\nОн действует 60 секунд: напишите его сюда."));
+        awaitMessage(
+                english,
+                text -> text.startsWith("Your verification code: <code>")
+                        && text.endsWith("\nIt is valid for 60 seconds: type it here."));
 
         english.sendText("what is this?");
         russian.sendText("123");
@@ -265,12 +289,16 @@ class TelegramBotTests {
         UUID codeEventId = UUID.randomUUID();
         Instant now = Instant.now();
 
-        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()),
+        kafka.send(
+                Topics.VERIFICATION_CODES,
+                Topics.key(chat.id()),
                 new DeliverCode(codeEventId, now.minusSeconds(70), chat.id(), "654321", now.minusSeconds(10), "uz"));
 
-        await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 1
-                && events.getFirst() instanceof DeliveryEvent.CodeExpiredBeforeDelivery expired
-                && expired.codeEventId().equals(codeEventId));
+        await().until(
+                        () -> deliveriesTo(chat.id()),
+                        events -> events.size() == 1
+                                && events.getFirst() instanceof DeliveryEvent.CodeExpiredBeforeDelivery expired
+                                && expired.codeEventId().equals(codeEventId));
         assertThat(chat.messages()).isEmpty();
     }
 
@@ -287,7 +315,9 @@ class TelegramBotTests {
 
         // One partition, in order: once the next code is in the chat, the redelivery was handled.
         awaitMessage(chat, text -> text.contains("123987"));
-        assertThat(chat.messages()).filteredOn(message -> message.text().contains("654321")).hasSize(1);
+        assertThat(chat.messages())
+                .filteredOn(message -> message.text().contains("654321"))
+                .hasSize(1);
         assertThat(deliveriesTo(chat.id())).hasSize(2);
     }
 
@@ -300,9 +330,11 @@ class TelegramBotTests {
 
         chat.shareOwnContact(phoneOf(chat));
 
-        await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 1
-                && events.getFirst() instanceof DeliveryEvent.CodeDeliveryFailed failed
-                && failed.reason().equals("blocked"));
+        await().until(
+                        () -> deliveriesTo(chat.id()),
+                        events -> events.size() == 1
+                                && events.getFirst() instanceof DeliveryEvent.CodeDeliveryFailed failed
+                                && failed.reason().equals("blocked"));
         assertThat(chat.messages()).hasSize(1);
     }
 
@@ -318,8 +350,9 @@ class TelegramBotTests {
 
         awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 1
-                && events.getFirst() instanceof DeliveryEvent.CodeDelivered);
+        await().until(
+                        () -> deliveriesTo(chat.id()),
+                        events -> events.size() == 1 && events.getFirst() instanceof DeliveryEvent.CodeDelivered);
     }
 
     private static List<DeliveryEvent> deliveriesTo(long telegramId) {
@@ -337,16 +370,32 @@ class TelegramBotTests {
         PrivateChat chat = newUser("uz");
         verifier.answerVerifications(chat.id(), new VerificationOutcome.InvalidOrExpiredCode());
         // What the poller puts on telegram.updates; a restart before Telegram confirmed it hands it over again.
-        Map<String, Object> message = Map.of("update_id", 900_000_001, "chat_id", chat.id(), "message_id", 9001,
-                "date", Instant.now().getEpochSecond(), "private_chat", true, "user_id", chat.id(), "language", "uz",
-                "text", "123456");
+        Map<String, Object> message = Map.of(
+                "update_id",
+                900_000_001,
+                "chat_id",
+                chat.id(),
+                "message_id",
+                9001,
+                "date",
+                Instant.now().getEpochSecond(),
+                "private_chat",
+                true,
+                "user_id",
+                chat.id(),
+                "language",
+                "uz",
+                "text",
+                "123456");
 
         kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
         kafka.send(TelegramTopics.UPDATES, Topics.key(chat.id()), message).get();
 
         await().until(() -> count(chat, "Kod notoʻgʻri yoki muddati tugagan.") == 2);
         // verification-service applies a command once per event_id, so the second one changes nothing.
-        List<UUID> commandIds = verifier.verifications(chat.id()).stream().map(VerifyCode::eventId).toList();
+        List<UUID> commandIds = verifier.verifications(chat.id()).stream()
+                .map(VerifyCode::eventId)
+                .toList();
         assertThat(commandIds).hasSize(2);
         assertThat(commandIds.get(1)).isEqualTo(commandIds.get(0));
     }
@@ -357,12 +406,18 @@ class TelegramBotTests {
     }
 
     private static SentMessage awaitMessage(PrivateChat chat, Predicate<String> text) {
-        return await().until(() -> chat.messages().stream().filter(message -> text.test(message.text())).findFirst(),
-                found -> found.isPresent()).orElseThrow();
+        return await().until(
+                        () -> chat.messages().stream()
+                                .filter(message -> text.test(message.text()))
+                                .findFirst(),
+                        found -> found.isPresent())
+                .orElseThrow();
     }
 
     private static long count(PrivateChat chat, String text) {
-        return chat.messages().stream().filter(message -> message.text().equals(text)).count();
+        return chat.messages().stream()
+                .filter(message -> message.text().equals(text))
+                .count();
     }
 
     private static String codeIn(SentMessage message) {

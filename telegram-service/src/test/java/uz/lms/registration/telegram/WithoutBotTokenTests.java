@@ -1,5 +1,11 @@
 package uz.lms.registration.telegram;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -10,13 +16,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import uz.lms.registration.telegram.bot.Messenger;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** No token: the service still starts, neither polls nor delivers, and its health says why. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -38,7 +37,8 @@ class WithoutBotTokenTests {
     @Test
     void theServiceRunsWithoutPollingOrDelivering() {
         assertThat(context.getBeanNamesForType(Messenger.class)).isEmpty();
-        assertThat(context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers()).isEmpty();
+        assertThat(context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers())
+                .isEmpty();
     }
 
     @Test

@@ -20,8 +20,7 @@ public final class Containers {
     private static KafkaContainer sharedKafka;
     private static PostgreSQLContainer sharedPostgres;
 
-    private Containers() {
-    }
+    private Containers() {}
 
     /** A broker like the embedded one: three partitions to a topic, and groups that form at once. */
     public static KafkaContainer kafka() {

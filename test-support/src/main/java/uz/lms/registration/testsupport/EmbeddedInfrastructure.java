@@ -1,17 +1,16 @@
 package uz.lms.registration.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.jspecify.annotations.Nullable;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import org.testcontainers.postgresql.PostgreSQLContainer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * One real Kafka broker (KRaft) and one real PostgreSQL per JVM, started on first use and stopped
@@ -23,14 +22,14 @@ public final class EmbeddedInfrastructure {
 
     /** Set by the Maven profile {@code testcontainers}: the tests then need Docker. */
     private static final boolean IN_CONTAINERS = "testcontainers".equals(System.getProperty("test.infrastructure"));
+
     private static final int PARTITIONS = 3;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private static @Nullable EmbeddedKafkaBroker kafka;
     private static @Nullable EmbeddedPostgres postgres;
 
-    private EmbeddedInfrastructure() {
-    }
+    private EmbeddedInfrastructure() {}
 
     public static synchronized EmbeddedKafkaBroker kafka() {
         if (kafka == null) {
@@ -66,9 +65,10 @@ public final class EmbeddedInfrastructure {
     /** Creates an empty database and returns its JDBC URL (user and password: {@code postgres}). */
     public static String newDatabase() {
         String name = "test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection connection = IN_CONTAINERS ? Containers.sharedPostgres().createConnection("")
-                : postgres().getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+        try (Connection connection = IN_CONTAINERS
+                        ? Containers.sharedPostgres().createConnection("")
+                        : postgres().getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + name, e);

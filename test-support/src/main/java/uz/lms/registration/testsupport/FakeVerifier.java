@@ -1,5 +1,21 @@
 package uz.lms.registration.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,23 +44,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.ToLongFunction;
-import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * verification-service as the gateway and the bot see it, scripted by the test, so that each of them is
@@ -76,13 +75,18 @@ public final class FakeVerifier implements AutoCloseable {
 
     private FakeVerifier(String bootstrapServers) {
         createTopics(bootstrapServers);
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 0),
+                new StringSerializer(),
+                new ByteArraySerializer());
         try {
             List<TopicPartition> partitions = Stream.of(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS)
-                    .flatMap(this::partitionsOf).toList();
+                    .flatMap(this::partitionsOf)
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             // seekToEnd is lazy: look the end offsets up now, or commands sent meanwhile would be skipped.
@@ -196,14 +200,20 @@ public final class FakeVerifier implements AutoCloseable {
         RegistrationOutcome outcome = registrationOutcomes.getOrDefault(command.telegramId(), defaultRegistration);
         if (outcome instanceof RegistrationOutcome.CodeSent(long expiresIn)) {
             Instant now = Instant.now();
-            DeliverCode code = new DeliverCode(UUID.randomUUID(), now, command.telegramId(),
-                    "%06d".formatted(ThreadLocalRandom.current().nextInt(1_000_000)), now.plusSeconds(expiresIn),
+            DeliverCode code = new DeliverCode(
+                    UUID.randomUUID(),
+                    now,
+                    command.telegramId(),
+                    "%06d".formatted(ThreadLocalRandom.current().nextInt(1_000_000)),
+                    now.plusSeconds(expiresIn),
                     command.language());
             codes.add(code);
-            publish(new ProducerRecord<>(Topics.VERIFICATION_CODES, Topics.key(command.telegramId()),
-                    JSON.writeValueAsBytes(code)));
+            publish(new ProducerRecord<>(
+                    Topics.VERIFICATION_CODES, Topics.key(command.telegramId()), JSON.writeValueAsBytes(code)));
         }
-        reply(record, command.telegramId(),
+        reply(
+                record,
+                command.telegramId(),
                 new RegistrationReply(UUID.randomUUID(), Instant.now(), command.telegramId(), outcome));
     }
 
@@ -213,8 +223,14 @@ public final class FakeVerifier implements AutoCloseable {
         if (silent) {
             return;
         }
-        reply(record, command.telegramId(), new VerificationReply(UUID.randomUUID(), Instant.now(),
-                command.telegramId(), verificationOutcomes.getOrDefault(command.telegramId(), defaultVerification)));
+        reply(
+                record,
+                command.telegramId(),
+                new VerificationReply(
+                        UUID.randomUUID(),
+                        Instant.now(),
+                        command.telegramId(),
+                        verificationOutcomes.getOrDefault(command.telegramId(), defaultVerification)));
     }
 
     /** To the reply topic (and partition) the command names, with its correlation id; nobody, if it names none. */
@@ -224,8 +240,10 @@ public final class FakeVerifier implements AutoCloseable {
             return;
         }
         Header partition = command.headers().lastHeader(KafkaHeaders.REPLY_PARTITION);
-        var record = new ProducerRecord<>(new String(topic.value(), StandardCharsets.UTF_8),
-                partition == null ? null : ByteBuffer.wrap(partition.value()).getInt(), Topics.key(telegramId),
+        var record = new ProducerRecord<>(
+                new String(topic.value(), StandardCharsets.UTF_8),
+                partition == null ? null : ByteBuffer.wrap(partition.value()).getInt(),
+                Topics.key(telegramId),
                 JSON.writeValueAsBytes(reply));
         Header correlation = command.headers().lastHeader(KafkaHeaders.CORRELATION_ID);
         if (correlation != null) {
@@ -248,9 +266,13 @@ public final class FakeVerifier implements AutoCloseable {
     /** The topics verification-service owns and creates; the broker's defaults give them their partitions. */
     private static void createTopics(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            var created = admin.createTopics(Stream.of(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS,
-                    Topics.VERIFICATION_CODES).map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
-                    .toList()).values();
+            var created = admin.createTopics(Stream.of(
+                                    Topics.REGISTRATION_REQUESTS,
+                                    Topics.VERIFICATION_REQUESTS,
+                                    Topics.VERIFICATION_CODES)
+                            .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
+                            .toList())
+                    .values();
             for (var topic : created.entrySet()) {
                 try {
                     topic.getValue().get();
@@ -268,7 +290,9 @@ public final class FakeVerifier implements AutoCloseable {
 
     /** The topic's partitions, waiting for a topic that is still being created. */
     private Stream<TopicPartition> partitionsOf(String topic) {
-        return await().atMost(PATIENCE).pollInSameThread()
+        return await()
+                .atMost(PATIENCE)
+                .pollInSameThread()
                 .until(() -> consumer.partitionsFor(topic, PATIENCE), partitions -> !partitions.isEmpty())
                 .stream()
                 .map(info -> new TopicPartition(topic, info.partition()));

@@ -1,5 +1,11 @@
 package uz.lms.registration.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -10,13 +16,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Records what is published on one topic from the moment it is started, on a thread of its own: the
@@ -73,7 +72,9 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** The values recorded so far, read as JSON into {@code type}. */
     public <T> List<T> values(Class<T> type) {
-        return records().stream().map(record -> JSON.readValue(record.value(), type)).toList();
+        return records().stream()
+                .map(record -> JSON.readValue(record.value(), type))
+                .toList();
     }
 
     /** The values recorded so far under the user's key ({@link Topics#key}), read as JSON into {@code type}. */
@@ -97,7 +98,9 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** The topic's partitions, waiting for a topic that is still being created. */
     private List<TopicPartition> partitionsOf(String topic) {
-        return await().atMost(PATIENCE).pollInSameThread()
+        return await()
+                .atMost(PATIENCE)
+                .pollInSameThread()
                 .until(() -> consumer.partitionsFor(topic, PATIENCE), partitions -> !partitions.isEmpty())
                 .stream()
                 .map(info -> new TopicPartition(topic, info.partition()))

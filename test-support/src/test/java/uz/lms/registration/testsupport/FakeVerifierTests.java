@@ -1,5 +1,15 @@
 package uz.lms.registration.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,9 +27,9 @@ import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.AlreadyVerified;
+import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.PhoneNumberTaken;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
@@ -27,17 +37,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /** The fake driven as the gateway and the bot drive verification-service: spring-kafka's request/reply. */
 class FakeVerifierTests {
@@ -50,12 +49,22 @@ class FakeVerifierTests {
     @BeforeAll
     static void startRequester() throws InterruptedException {
         String servers = EmbeddedInfrastructure.bootstrapServers();
-        var replies = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<String, byte[]>(
-                Map.of("bootstrap.servers", servers, "group.id", "fake-verifier-tests-" + UUID.randomUUID(),
-                        "auto.offset.reset", "latest"), new StringDeserializer(), new ByteArrayDeserializer()),
+        var replies = new ConcurrentMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<String, byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                servers,
+                                "group.id",
+                                "fake-verifier-tests-" + UUID.randomUUID(),
+                                "auto.offset.reset",
+                                "latest"),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer()),
                 new ContainerProperties("fake-verifier-tests.replies"));
-        requests = new ReplyingKafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of("bootstrap.servers", servers),
-                new StringSerializer(), new ByteArraySerializer()), replies);
+        requests = new ReplyingKafkaTemplate<>(
+                new DefaultKafkaProducerFactory<>(
+                        Map.of("bootstrap.servers", servers), new StringSerializer(), new ByteArraySerializer()),
+                replies);
         requests.start();
         assertThat(requests.waitForAssignment(Duration.ofSeconds(30))).isTrue();
     }
@@ -111,8 +120,8 @@ class FakeVerifierTests {
                 assertThat(code.language()).isEqualTo("ru");
                 assertThat(code.expiresAt()).isEqualTo(code.occurredAt().plusSeconds(60));
             });
-            await().untilAsserted(() -> assertThat(codes.values(DeliverCode.class, user))
-                    .isEqualTo(verifier.codesIssued(user)));
+            await().untilAsserted(() ->
+                    assertThat(codes.values(DeliverCode.class, user)).isEqualTo(verifier.codesIssued(user)));
             assertThat(verifier.codesIssued(refused)).isEmpty();
             assertThat(codes.values(DeliverCode.class, refused)).isEmpty();
         }
@@ -121,7 +130,8 @@ class FakeVerifierTests {
     @Test
     void everyCommandReadIsRecorded() throws Exception {
         long user = newTelegramId();
-        RegisterUser registration = new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "en", RegisterUser.Source.TELEGRAM_CONTACT);
+        RegisterUser registration = new RegisterUser(
+                UUID.randomUUID(), Instant.now(), user, "+998901234567", "en", RegisterUser.Source.TELEGRAM_CONTACT);
         VerifyCode verification = new VerifyCode(UUID.randomUUID(), Instant.now(), user, "654321", Channel.CHAT);
 
         request(Topics.REGISTRATION_REQUESTS, user, registration, Duration.ofSeconds(20));
@@ -137,8 +147,17 @@ class FakeVerifierTests {
         long user = newTelegramId();
         verifier.staySilent();
 
-        assertThatThrownBy(() -> request(Topics.REGISTRATION_REQUESTS, user,
-                new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "uz", RegisterUser.Source.TELEGRAM_CONTACT), Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> request(
+                        Topics.REGISTRATION_REQUESTS,
+                        user,
+                        new RegisterUser(
+                                UUID.randomUUID(),
+                                Instant.now(),
+                                user,
+                                "+998901234567",
+                                "uz",
+                                RegisterUser.Source.TELEGRAM_CONTACT),
+                        Duration.ofSeconds(2)))
                 .hasCauseInstanceOf(KafkaReplyTimeoutException.class);
         assertThat(verifier.registrations(user)).hasSize(1);
         assertThat(verifier.codesIssued(user)).isEmpty();
@@ -148,21 +167,37 @@ class FakeVerifierTests {
     }
 
     private static RegistrationReply register(long telegramId, String language) throws Exception {
-        return JSON.readValue(request(Topics.REGISTRATION_REQUESTS, telegramId,
-                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, "+998901234567", language, RegisterUser.Source.TELEGRAM_CONTACT),
-                Duration.ofSeconds(20)), RegistrationReply.class);
+        return JSON.readValue(
+                request(
+                        Topics.REGISTRATION_REQUESTS,
+                        telegramId,
+                        new RegisterUser(
+                                UUID.randomUUID(),
+                                Instant.now(),
+                                telegramId,
+                                "+998901234567",
+                                language,
+                                RegisterUser.Source.TELEGRAM_CONTACT),
+                        Duration.ofSeconds(20)),
+                RegistrationReply.class);
     }
 
     private static VerificationReply verify(long telegramId, String code) throws Exception {
-        return JSON.readValue(request(Topics.VERIFICATION_REQUESTS, telegramId,
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT), Duration.ofSeconds(20)),
+        return JSON.readValue(
+                request(
+                        Topics.VERIFICATION_REQUESTS,
+                        telegramId,
+                        new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT),
+                        Duration.ofSeconds(20)),
                 VerificationReply.class);
     }
 
     private static byte[] request(String topic, long telegramId, Object command, Duration timeout)
             throws ExecutionException, InterruptedException {
-        return requests.sendAndReceive(new ProducerRecord<>(topic, Topics.key(telegramId),
-                JSON.writeValueAsBytes(command)), timeout).get().value();
+        return requests.sendAndReceive(
+                        new ProducerRecord<>(topic, Topics.key(telegramId), JSON.writeValueAsBytes(command)), timeout)
+                .get()
+                .value();
     }
 
     private static long newTelegramId() {

@@ -1,5 +1,11 @@
 package uz.lms.registration.testsupport;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -8,22 +14,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 class TopicRecorderTests {
 
-    record Note(String text) {
-    }
+    record Note(String text) {}
 
     private final String topic = "recorder-test-" + UUID.randomUUID();
     private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()),
-            new StringSerializer(), new ByteArraySerializer());
+            new StringSerializer(),
+            new ByteArraySerializer());
 
     @AfterEach
     void closeProducer() {
@@ -58,6 +57,7 @@ class TopicRecorderTests {
     }
 
     private void send(String key, String json) throws Exception {
-        producer.send(new ProducerRecord<>(topic, 0, key, json.getBytes(StandardCharsets.UTF_8))).get();
+        producer.send(new ProducerRecord<>(topic, 0, key, json.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 }

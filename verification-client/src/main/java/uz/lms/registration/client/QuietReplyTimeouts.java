@@ -1,12 +1,11 @@
 package uz.lms.registration.client;
 
+import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
-
-import java.util.Map;
 
 /**
  * Silences {@link ReplyingKafkaTemplate}'s warning on a timed-out request in every service that uses
@@ -17,7 +16,10 @@ class QuietReplyTimeouts implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        environment.getPropertySources().addLast(new MapPropertySource("verificationClientLogging",
-                Map.of("logging.level." + ReplyingKafkaTemplate.class.getName(), "ERROR")));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(
+                        "verificationClientLogging",
+                        Map.of("logging.level." + ReplyingKafkaTemplate.class.getName(), "ERROR")));
     }
 }

@@ -1,5 +1,16 @@
 package uz.lms.registration.client;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,18 +35,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-
 /**
  * Request/reply with verification-service over Kafka: how the gateway, the bot and the tests send it
  * commands. The requesting service owns two reply topics, {@code <requester>.registration.replies} and
@@ -54,8 +53,11 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
     private static final Logger log = LoggerFactory.getLogger(VerificationClient.class);
     private static final Duration ASSIGNMENT_WAIT = Duration.ofSeconds(30);
     /** Replies are worth nothing after the reply timeout; an hour is plenty. */
-    private static final String REPLY_RETENTION = String.valueOf(Duration.ofHours(1).toMillis());
-    private static final Executor SENDERS = task -> Thread.ofVirtual().name("verification-request").start(task);
+    private static final String REPLY_RETENTION =
+            String.valueOf(Duration.ofHours(1).toMillis());
+
+    private static final Executor SENDERS =
+            task -> Thread.ofVirtual().name("verification-request").start(task);
 
     private final String registrationReplies;
     private final String verificationReplies;
@@ -73,13 +75,18 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
      * @param replyTimeout    how long a request waits for its reply
      * @param replyPartitions partitions of the reply topics
      */
-    public VerificationClient(ProducerFactory<String, Object> producers, ConsumerFactory<String, Object> consumers,
-                              String requester, Duration replyTimeout, int replyPartitions) {
+    public VerificationClient(
+            ProducerFactory<String, Object> producers,
+            ConsumerFactory<String, Object> consumers,
+            String requester,
+            Duration replyTimeout,
+            int replyPartitions) {
         this.registrationReplies = requester + ".registration.replies";
         this.verificationReplies = requester + ".verification.replies";
         this.replyPartitions = replyPartitions;
         this.replyTimeout = replyTimeout;
-        // A fifth of the wait is left for the reply to travel back: a command applied by its deadline is answered in time.
+        // A fifth of the wait is left for the reply to travel back: a command applied by its deadline is answered in
+        // time.
         this.deadline = replyTimeout.minus(replyTimeout.dividedBy(5));
         String instance = UUID.randomUUID().toString();
         this.registrations = template(producers, consumers, registrationReplies, instance, RegistrationReply.class);
@@ -116,8 +123,10 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         registrations.start();
         verifications.start();
         try {
-            if (!registrations.waitForAssignment(ASSIGNMENT_WAIT) || !verifications.waitForAssignment(ASSIGNMENT_WAIT)) {
-                log.warn("reply partitions not assigned within {}; replies may be missed until they are",
+            if (!registrations.waitForAssignment(ASSIGNMENT_WAIT)
+                    || !verifications.waitForAssignment(ASSIGNMENT_WAIT)) {
+                log.warn(
+                        "reply partitions not assigned within {}; replies may be missed until they are",
                         ASSIGNMENT_WAIT);
             }
         } catch (InterruptedException e) {
@@ -150,19 +159,29 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         return 0;
     }
 
-    private <R> CompletableFuture<R> request(ReplyingKafkaTemplate<String, Object, R> template, String topic,
-                                             String command, long telegramId, Object value) {
+    private <R> CompletableFuture<R> request(
+            ReplyingKafkaTemplate<String, Object, R> template,
+            String topic,
+            String command,
+            long telegramId,
+            Object value) {
         ProducerRecord<String, Object> record = new ProducerRecord<>(topic, Topics.key(telegramId), value);
-        record.headers().add(Topics.DEADLINE_HEADER,
-                Instant.now().plus(deadline).toString().getBytes(StandardCharsets.US_ASCII));
+        record.headers()
+                .add(
+                        Topics.DEADLINE_HEADER,
+                        Instant.now().plus(deadline).toString().getBytes(StandardCharsets.US_ASCII));
         return CompletableFuture.supplyAsync(() -> template.sendAndReceive(record), SENDERS)
                 .<ConsumerRecord<String, R>>thenCompose(reply -> reply)
                 .thenApply(ConsumerRecord::value)
                 .orTimeout(replyTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
                     if (failure != null) {
-                        log.warn("{} telegram_id={}: no usable reply from verification-service within {} ({})",
-                                command, telegramId, replyTimeout, reason(failure));
+                        log.warn(
+                                "{} telegram_id={}: no usable reply from verification-service within {} ({})",
+                                command,
+                                telegramId,
+                                replyTimeout,
+                                reason(failure));
                     }
                 });
     }
@@ -170,14 +189,17 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
     /** The exception's type, never its message: that may quote a record, phone number and all. */
     private static String reason(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause.getClass().getSimpleName();
     }
 
     private NewTopic replyTopic(String name) {
-        return TopicBuilder.name(name).partitions(replyPartitions).config(TopicConfig.RETENTION_MS_CONFIG, REPLY_RETENTION)
+        return TopicBuilder.name(name)
+                .partitions(replyPartitions)
+                .config(TopicConfig.RETENTION_MS_CONFIG, REPLY_RETENTION)
                 .build();
     }
 
@@ -185,8 +207,12 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         return partitions != null && !partitions.isEmpty();
     }
 
-    private <R> ReplyingKafkaTemplate<String, Object, R> template(ProducerFactory<String, Object> producers,
-            ConsumerFactory<String, Object> consumers, String replyTopic, String instance, Class<R> replyType) {
+    private <R> ReplyingKafkaTemplate<String, Object, R> template(
+            ProducerFactory<String, Object> producers,
+            ConsumerFactory<String, Object> consumers,
+            String replyTopic,
+            String instance,
+            Class<R> replyType) {
         ContainerProperties properties = new ContainerProperties(replyTopic);
         // One group per reply topic: sharing one would make each container's start rebalance the other.
         properties.setGroupId(replyTopic + "." + instance);

@@ -1,5 +1,7 @@
 package uz.lms.registration.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,8 +10,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class QuietReplyTimeoutsTests {
 
@@ -21,17 +21,18 @@ class QuietReplyTimeoutsTests {
             assertThat(template.isWarnEnabled()).isFalse();
             assertThat(template.isErrorEnabled()).isTrue();
         }
-        try (ConfigurableApplicationContext service = run(
-                "--logging.level.org.springframework.kafka.requestreply.ReplyingKafkaTemplate=WARN")) {
+        try (ConfigurableApplicationContext service =
+                run("--logging.level.org.springframework.kafka.requestreply.ReplyingKafkaTemplate=WARN")) {
             assertThat(template.isWarnEnabled()).isTrue();
         }
     }
 
     private static ConfigurableApplicationContext run(String... arguments) {
-        return new SpringApplicationBuilder(Service.class).web(WebApplicationType.NONE).run(arguments);
+        return new SpringApplicationBuilder(Service.class)
+                .web(WebApplicationType.NONE)
+                .run(arguments);
     }
 
     @Configuration(proxyBeanMethods = false)
-    static class Service {
-    }
+    static class Service {}
 }

@@ -1,5 +1,10 @@
 package uz.lms.registration.client;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,12 +31,6 @@ import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-
 /**
  * verification-service as the client sees it: answers every registration with a code sent and every
  * verification with verified, on the reply topic and with the correlation id the command names.
@@ -46,14 +45,21 @@ final class ScriptedVerifier implements AutoCloseable {
 
     ScriptedVerifier() {
         String servers = EmbeddedInfrastructure.bootstrapServers();
-        producers = new DefaultKafkaProducerFactory<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
-                new StringSerializer(), new ByteArraySerializer());
+        producers = new DefaultKafkaProducerFactory<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+                new StringSerializer(),
+                new ByteArraySerializer());
         replies = new KafkaTemplate<>(producers);
-        var consumers = new DefaultKafkaConsumerFactory<String, byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ConsumerConfig.GROUP_ID_CONFIG, "scripted-verifier-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        var consumers = new DefaultKafkaConsumerFactory<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        servers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "scripted-verifier-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         var properties = new ContainerProperties(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS);
         properties.setMessageListener((MessageListener<String, byte[]>) this::answer);
         commands = new KafkaMessageListenerContainer<>(consumers, properties);
@@ -70,15 +76,27 @@ final class ScriptedVerifier implements AutoCloseable {
     private void answer(ConsumerRecord<String, byte[]> command) {
         answered.add(command);
         Object reply = command.topic().equals(Topics.REGISTRATION_REQUESTS)
-                ? new RegistrationReply(UUID.randomUUID(), Instant.now(),
+                ? new RegistrationReply(
+                        UUID.randomUUID(),
+                        Instant.now(),
                         json.readValue(command.value(), RegisterUser.class).telegramId(),
                         new RegistrationOutcome.CodeSent(60))
-                : new VerificationReply(UUID.randomUUID(), Instant.now(),
+                : new VerificationReply(
+                        UUID.randomUUID(),
+                        Instant.now(),
                         json.readValue(command.value(), VerifyCode.class).telegramId(),
                         new VerificationOutcome.Verified());
-        var record = new ProducerRecord<>(new String(command.headers().lastHeader(KafkaHeaders.REPLY_TOPIC).value()),
-                command.key(), json.writeValueAsBytes(reply));
-        record.headers().add(KafkaHeaders.CORRELATION_ID, command.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value());
+        var record = new ProducerRecord<>(
+                new String(
+                        command.headers().lastHeader(KafkaHeaders.REPLY_TOPIC).value()),
+                command.key(),
+                json.writeValueAsBytes(reply));
+        record.headers()
+                .add(
+                        KafkaHeaders.CORRELATION_ID,
+                        command.headers()
+                                .lastHeader(KafkaHeaders.CORRELATION_ID)
+                                .value());
         replies.send(record);
     }
 

@@ -1,5 +1,16 @@
 package uz.lms.registration.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -37,18 +48,6 @@ import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** The client on the embedded broker, with a scripted verification-service or none at all. */
 @ExtendWith(OutputCaptureExtension.class)
 class VerificationClientTests {
@@ -71,8 +70,8 @@ class VerificationClientTests {
             long verifying = newTelegramId();
 
             var registration = client.register(registerUser(registering));
-            var verification = client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291",
-                    Channel.API));
+            var verification =
+                    client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291", Channel.API));
 
             assertThat(registration).succeedsWithin(REPLY_TIMEOUT).satisfies(reply -> {
                 assertThat(reply.telegramId()).isEqualTo(registering);
@@ -95,16 +94,21 @@ class VerificationClientTests {
             assertThat(client.register(registerUser(telegramId))).succeedsWithin(REPLY_TIMEOUT);
 
             Header deadline = verifier.answered().stream()
-                    .filter(command -> command.key().equals(Long.toString(telegramId))).findFirst().orElseThrow()
-                    .headers().lastHeader(Topics.DEADLINE_HEADER);
+                    .filter(command -> command.key().equals(Long.toString(telegramId)))
+                    .findFirst()
+                    .orElseThrow()
+                    .headers()
+                    .lastHeader(Topics.DEADLINE_HEADER);
             assertThat(Instant.parse(new String(deadline.value(), StandardCharsets.US_ASCII)))
-                    .isBetween(sent.plus(REPLY_TIMEOUT.multipliedBy(4).dividedBy(5)),
+                    .isBetween(
+                            sent.plus(REPLY_TIMEOUT.multipliedBy(4).dividedBy(5)),
                             Instant.now().plus(REPLY_TIMEOUT.multipliedBy(4).dividedBy(5)));
         }
     }
 
     @Test
-    void withoutAReplyARequestFailsAtTheReplyTimeoutAndTheLogNamesTheTelegramIdAndTheFailureOnly(CapturedOutput output) {
+    void withoutAReplyARequestFailsAtTheReplyTimeoutAndTheLogNamesTheTelegramIdAndTheFailureOnly(
+            CapturedOutput output) {
         VerificationClient client = start(EmbeddedInfrastructure.bootstrapServers());
         long telegramId = newTelegramId();
         long started = System.nanoTime();
@@ -113,8 +117,11 @@ class VerificationClientTests {
 
         assertThat(registration).failsWithin(REPLY_TIMEOUT.plusSeconds(1));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(REPLY_TIMEOUT.minusMillis(50));
-        await().untilAsserted(() -> assertThat(output).containsPattern("register telegram_id=" + telegramId
-                + ": no usable reply from verification-service within PT3S \\((Kafka)?[A-Za-z]*TimeoutException\\)"));
+        await().untilAsserted(
+                        () -> assertThat(output)
+                                .containsPattern(
+                                        "register telegram_id=" + telegramId
+                                                + ": no usable reply from verification-service within PT3S \\((Kafka)?[A-Za-z]*TimeoutException\\)"));
         assertThat(output).doesNotContain(PHONE_NUMBER);
     }
 
@@ -132,21 +139,29 @@ class VerificationClientTests {
     @Test
     void aServiceThatSetsItUpDeclaresItsReplyTopicsAndIsReadyOnceStarted() throws Exception {
         try (ConfigurableApplicationContext service = new SpringApplicationBuilder(Requester.class)
-                .web(WebApplicationType.NONE).run();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     EmbeddedInfrastructure.bootstrapServers()))) {
+                        .web(WebApplicationType.NONE)
+                        .run();
+                Admin admin = Admin.create(Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()))) {
             VerificationClient client = service.getBean(VerificationClient.class);
             List<String> replyTopics = List.of("requester.registration.replies", "requester.verification.replies");
 
             assertThat(client.isRunning()).isTrue();
             assertThat(client.replyPartitionsAssigned()).isTrue();
             assertThat(admin.describeTopics(replyTopics).allTopicNames().get().values())
-                    .extracting(TopicDescription::partitions).allSatisfy(partitions -> assertThat(partitions).hasSize(2));
+                    .extracting(TopicDescription::partitions)
+                    .allSatisfy(partitions -> assertThat(partitions).hasSize(2));
             assertThat(admin.describeConfigs(replyTopics.stream()
-                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList()).all().get().values())
-                    .allSatisfy(config -> assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value())
+                                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                                    .toList())
+                            .all()
+                            .get()
+                            .values())
+                    .allSatisfy(config -> assertThat(
+                                    config.get(TopicConfig.RETENTION_MS_CONFIG).value())
                             .isEqualTo(String.valueOf(Duration.ofHours(1).toMillis())));
-            assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId)
+            assertThat(admin.listGroups().all().get())
+                    .extracting(GroupListing::groupId)
                     .anyMatch(group -> group.matches("requester\\.registration\\.replies\\.[0-9a-f-]{36}"))
                     .anyMatch(group -> group.matches("requester\\.verification\\.replies\\.[0-9a-f-]{36}"));
         }
@@ -165,12 +180,17 @@ class VerificationClientTests {
 
     private static DefaultKafkaProducerFactory<String, Object> producers(String bootstrapServers) {
         return new DefaultKafkaProducerFactory<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class,
-                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS, false,
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                JacksonJsonSerializer.class,
+                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS,
+                false,
                 // a stuck send outlives the request, but not the test run by much
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                10_000));
     }
 
     private static ConsumerFactory<String, Object> consumers() {
@@ -183,8 +203,8 @@ class VerificationClientTests {
     }
 
     private static RegisterUser registerUser(long telegramId) {
-        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz",
-                RegisterUser.Source.CALLER);
+        return new RegisterUser(
+                UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz", RegisterUser.Source.CALLER);
     }
 
     private static long newTelegramId() {
@@ -197,7 +217,8 @@ class VerificationClientTests {
 
         @Bean
         KafkaAdmin admin() {
-            return new KafkaAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()));
+            return new KafkaAdmin(
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()));
         }
 
         @Bean

@@ -1,5 +1,7 @@
 package uz.lms.registration.verification;
 
+import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
@@ -15,9 +17,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.kafka.DeadLetters;
 import uz.lms.registration.kafka.ListenerAssignments;
 
-import java.time.Duration;
-import java.util.Map;
-
 /**
  * The topics this service owns (the commands it consumes, their dead-letter topics, and what it alone
  * publishes), how its consumers join their groups, and what happens to a record it cannot process.
@@ -26,17 +25,25 @@ import java.util.Map;
 class KafkaConfiguration {
 
     /** Codes are worthless after a minute; keep the topic that carries them short-lived. */
-    private static final String CODE_RETENTION = String.valueOf(Duration.ofHours(1).toMillis());
+    private static final String CODE_RETENTION =
+            String.valueOf(Duration.ofHours(1).toMillis());
 
     @Bean
     KafkaAdmin.NewTopics topics(VerificationProperties properties) {
         int partitions = properties.topicPartitions();
         return new KafkaAdmin.NewTopics(
                 topic(Topics.REGISTRATION_REQUESTS, partitions).build(),
-                topic(Topics.deadLetter(Topics.REGISTRATION_REQUESTS), partitions).build(),
-                topic(Topics.VERIFICATION_REQUESTS, partitions).config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION).build(),
-                topic(Topics.deadLetter(Topics.VERIFICATION_REQUESTS), partitions).config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION).build(),
-                topic(Topics.VERIFICATION_CODES, partitions).config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION).build(),
+                topic(Topics.deadLetter(Topics.REGISTRATION_REQUESTS), partitions)
+                        .build(),
+                topic(Topics.VERIFICATION_REQUESTS, partitions)
+                        .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
+                        .build(),
+                topic(Topics.deadLetter(Topics.VERIFICATION_REQUESTS), partitions)
+                        .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
+                        .build(),
+                topic(Topics.VERIFICATION_CODES, partitions)
+                        .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
+                        .build(),
                 topic(Topics.USER_EVENTS, partitions).build());
     }
 

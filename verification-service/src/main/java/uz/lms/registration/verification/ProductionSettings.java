@@ -1,14 +1,13 @@
 package uz.lms.registration.verification;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Under the {@code prod} profile, refuses to start with a setting that is only fit for development.
@@ -47,7 +46,8 @@ class ProductionSettings implements BeanFactoryPostProcessor, EnvironmentAware {
             problems.add("spring.datasource.password must not be the default one");
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Refusing to start with the 'prod' profile: " + String.join("; ", problems));
+            throw new IllegalStateException(
+                    "Refusing to start with the 'prod' profile: " + String.join("; ", problems));
         }
     }
 }

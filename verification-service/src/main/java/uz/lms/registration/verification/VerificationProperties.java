@@ -4,14 +4,13 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.Set;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
-
-import java.time.Duration;
-import java.util.Set;
 
 /**
  * Settings of verification-service; defaults live in {@code application.yml}. Every limit is
@@ -42,20 +41,35 @@ import java.util.Set;
 @Validated
 @ConfigurationProperties("verification")
 public record VerificationProperties(
-        @NotNull @DurationMin(seconds = 10) @DurationMax(minutes = 10) Duration codeTtl,
+        @NotNull @DurationMin(seconds = 10) @DurationMax(minutes = 10)
+        Duration codeTtl,
+
         @Min(1) @Max(10) int maxAttempts,
-        @NotNull @DurationMin(seconds = 1) @DurationMax(hours = 1) Duration resendCooldown,
+
+        @NotNull @DurationMin(seconds = 1) @DurationMax(hours = 1)
+        Duration resendCooldown,
+
         @Min(1) @Max(100) int maxCodesPerWindow,
-        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 1) Duration codesWindow,
+
+        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 1)
+        Duration codesWindow,
+
         @Min(1) @Max(100) int maxFailures,
-        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 7) Duration failureLockout,
+
+        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 7)
+        Duration failureLockout,
+
         @Nullable String codeSecret,
         @Min(1) int topicPartitions,
         @NotNull Duration outboxSweepInterval,
         @NotNull Duration outboxStuckAfter,
-        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30) Duration commandRetention,
-        @NotNull @DurationMin(hours = 1) @DurationMax(days = 365) Duration unverifiedRetention,
+
+        @NotNull @DurationMin(minutes = 1) @DurationMax(days = 30)
+        Duration commandRetention,
+
+        @NotNull @DurationMin(hours = 1) @DurationMax(days = 365)
+        Duration unverifiedRetention,
+
         @NotNull @DurationMin(seconds = 1) Duration cleanupInterval,
         @NotEmpty Set<String> replyTopics,
-        String instanceId) {
-}
+        String instanceId) {}

@@ -1,5 +1,14 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -13,16 +22,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Attacks on other people's registrations, made as an outsider would: through the HTTP API (commands
@@ -39,10 +38,14 @@ class AttackTests extends VerificationServiceTest {
         String victimsNumber = newPhoneNumber();
 
         assertThat(client.register(attacker, victimsNumber, Source.CALLER)).isEqualTo(new ShareNumberFirst());
-        assertThat(client.register(newTelegramId(), victimsNumber, Source.CALLER)).isEqualTo(new ShareNumberFirst());
+        assertThat(client.register(newTelegramId(), victimsNumber, Source.CALLER))
+                .isEqualTo(new ShareNumberFirst());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE phone_number = ?").param(victimsNumber)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE phone_number = ?")
+                        .param(victimsNumber)
+                        .query(Long.class)
+                        .single())
+                .isZero();
         long victim = newTelegramId();
         assertThat(client.register(victim, victimsNumber)).isEqualTo(new CodeSent(60));
         assertThat(client.verify(victim, deliveredCode(victim).code())).isEqualTo(new Verified());
@@ -59,8 +62,10 @@ class AttackTests extends VerificationServiceTest {
         assertThat(client.register(victim, newPhoneNumber(), Source.CALLER)).isEqualTo(new ShareNumberFirst());
 
         assertThat(client.verify(victim, code)).isEqualTo(new Verified());
-        await().untilAsserted(() -> assertThat(userEvents(victim)).last()
-                .isInstanceOfSatisfying(UserEvent.UserVerified.class,
+        await().untilAsserted(() -> assertThat(userEvents(victim))
+                .last()
+                .isInstanceOfSatisfying(
+                        UserEvent.UserVerified.class,
                         event -> assertThat(event.phoneNumber()).isEqualTo(victimsNumber)));
     }
 
@@ -112,34 +117,44 @@ class AttackTests extends VerificationServiceTest {
     void aCommandNamingAnotherTopicThanARequestersForItsReplyIsRefusedAndChangesNothing() throws Exception {
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
-        var register = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz",
-                Source.TELEGRAM_CONTACT);
-        client.sendRaw(forged(Topics.REGISTRATION_REQUESTS, telegramId, json.writeValueAsBytes(register),
-                Topics.USER_EVENTS));
+        var register = new RegisterUser(
+                UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz", Source.TELEGRAM_CONTACT);
+        client.sendRaw(
+                forged(Topics.REGISTRATION_REQUESTS, telegramId, json.writeValueAsBytes(register), Topics.USER_EVENTS));
         // The same key, so the same partition: answered only after the forged command was read.
         assertThat(client.register(telegramId, phone)).isEqualTo(new CodeSent(60));
         String wrong = deliveredCode(telegramId).code().equals("000000") ? "111111" : "000000";
         var verify = new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong, Channel.API);
-        client.sendRaw(forged(Topics.VERIFICATION_REQUESTS, telegramId, json.writeValueAsBytes(verify),
-                Topics.VERIFICATION_CODES));
+        client.sendRaw(forged(
+                Topics.VERIFICATION_REQUESTS, telegramId, json.writeValueAsBytes(verify), Topics.VERIFICATION_CODES));
 
         client.verify(telegramId, wrong, Channel.API);
 
-        assertThat(jdbc.sql("SELECT api_failures_in_row FROM users WHERE telegram_id = ?").param(telegramId)
-                .query(Integer.class).single()).as("the forged check was not counted").isOne();
+        assertThat(jdbc.sql("SELECT api_failures_in_row FROM users WHERE telegram_id = ?")
+                        .param(telegramId)
+                        .query(Integer.class)
+                        .single())
+                .as("the forged check was not counted")
+                .isOne();
         // A reply on either topic would not read as what those topics carry.
         await().during(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(userEvents(telegramId)).extracting(Object::getClass).containsExactly(
-                    UserEvent.UserRegistered.class, UserEvent.CodeIssued.class, UserEvent.VerificationFailed.class);
-            assertThat(((UserEvent.UserRegistered) userEvents(telegramId).getFirst()).phoneNumber()).isEqualTo(phone);
+            assertThat(userEvents(telegramId))
+                    .extracting(Object::getClass)
+                    .containsExactly(
+                            UserEvent.UserRegistered.class,
+                            UserEvent.CodeIssued.class,
+                            UserEvent.VerificationFailed.class);
+            assertThat(((UserEvent.UserRegistered) userEvents(telegramId).getFirst()).phoneNumber())
+                    .isEqualTo(phone);
             assertThat(deliveredCodes(telegramId)).hasSize(1);
         });
     }
 
-    private static ProducerRecord<String, byte[]> forged(String topic, long telegramId, byte[] value, String replyTopic) {
+    private static ProducerRecord<String, byte[]> forged(
+            String topic, long telegramId, byte[] value, String replyTopic) {
         var record = new ProducerRecord<>(topic, Topics.key(telegramId), value);
         record.headers().add(KafkaHeaders.REPLY_TOPIC, replyTopic.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(KafkaHeaders.CORRELATION_ID, new byte[]{1, 2, 3});
+        record.headers().add(KafkaHeaders.CORRELATION_ID, new byte[] {1, 2, 3});
         return record;
     }
 }

@@ -1,23 +1,9 @@
 package uz.lms.registration.verification;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.util.FileSystemUtils;
-import uz.lms.registration.contracts.DeliverCode;
-import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
-import uz.lms.registration.contracts.Topics;
-import uz.lms.registration.contracts.UserEvent;
-import uz.lms.registration.contracts.VerificationOutcome.Verified;
-import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-import uz.lms.registration.testsupport.TopicRecorder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,9 +24,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.util.FileSystemUtils;
+import uz.lms.registration.contracts.DeliverCode;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.contracts.VerificationOutcome.Verified;
+import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
  * verification-service as a process of its own, under a steady load of registrations and verifications
@@ -62,6 +61,7 @@ class CrashTests {
 
     /** When each request that got its success was sent and answered. */
     private final ConcurrentLinkedQueue<Instant[]> successes = new ConcurrentLinkedQueue<>();
+
     private final Set<Long> registered = ConcurrentHashMap.newKeySet();
     private final Map<Long, Instant> registrationsUnanswered = new ConcurrentHashMap<>();
     private final Map<Long, Instant> verificationsUnanswered = new ConcurrentHashMap<>();
@@ -89,7 +89,8 @@ class CrashTests {
     }
 
     @Test
-    void afterASigkillAndARestartNothingIsLostNorAppliedLateAndRequestsSucceedWithinSecondsOfReadiness() throws Exception {
+    void afterASigkillAndARestartNothingIsLostNorAppliedLateAndRequestsSucceedWithinSecondsOfReadiness()
+            throws Exception {
         int port = freePort();
         Process service = start(port, "before", INSTANCE_ID);
         awaitReady(port);
@@ -101,7 +102,8 @@ class CrashTests {
         start(port, "after", INSTANCE_ID);
         awaitReady(port);
         Instant ready = Instant.now();
-        await().atMost(Duration.ofSeconds(60)).until(() -> firstSuccessSentAfter(killed).isPresent());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> firstSuccessSentAfter(killed).isPresent());
         Thread.sleep(3_000);
         stopLoad();
 
@@ -133,7 +135,9 @@ class CrashTests {
         stopLoad();
 
         // A request gives up at its reply timeout: the last one that did tells when all partitions were served again.
-        Instant lastFailure = lastFailureSentAfter(killed).map(sent -> sent.plus(REPLY_TIMEOUT)).orElse(killed);
+        Instant lastFailure = lastFailureSentAfter(killed)
+                .map(sent -> sent.plus(REPLY_TIMEOUT))
+                .orElse(killed);
         Figures figures = figures(killed, lastFailure);
         System.out.println("one of two verification-service instances SIGKILLed: " + figures);
         assertThat(figures.allHeld()).isTrue();
@@ -148,8 +152,11 @@ class CrashTests {
         int postgresPort = freePort();
         FileSystemUtils.deleteRecursively(data);
         // Not cleaned on close: the data outlives the stop, as a real database's does.
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(postgresPort).setDataDirectory(data)
-                .setCleanDataDirectory(false).start();
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setPort(postgresPort)
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .start();
         database = postgres.getJdbcUrl("postgres", "postgres");
         jdbc = JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
         int port = freePort();
@@ -161,11 +168,15 @@ class CrashTests {
         postgres.close();
         Instant stopped = Instant.now();
         Thread.sleep(10_000);
-        EmbeddedPostgres restarted = EmbeddedPostgres.builder().setPort(postgresPort).setDataDirectory(data)
-                .setCleanDataDirectory(false).start();
+        EmbeddedPostgres restarted = EmbeddedPostgres.builder()
+                .setPort(postgresPort)
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .start();
         cleanUp.addFirst(restarted);
         Instant back = Instant.now();
-        await().atMost(Duration.ofSeconds(90)).until(() -> firstSuccessSentAfter(back).isPresent());
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> firstSuccessSentAfter(back).isPresent());
         Thread.sleep(3_000);
         stopLoad();
 
@@ -181,13 +192,24 @@ class CrashTests {
      *                                 the process; the requester timed out (see the README)
      * @param recoveredAfter           from the kill to service again, as each test defines it
      */
-    record Figures(int registered, int withoutCode, long doubleVerifications, long unansweredAppliedLate,
-                   long unansweredAppliedAtCrash, int deadLettered, long outboxLeft, Duration recoveredAfter) {
+    record Figures(
+            int registered,
+            int withoutCode,
+            long doubleVerifications,
+            long unansweredAppliedLate,
+            long unansweredAppliedAtCrash,
+            int deadLettered,
+            long outboxLeft,
+            Duration recoveredAfter) {
 
         /** What the issue requires to be zero is zero, and something was registered. */
         boolean allHeld() {
-            return registered > 0 && withoutCode == 0 && doubleVerifications == 0 && unansweredAppliedLate == 0
-                    && deadLettered == 0 && outboxLeft == 0;
+            return registered > 0
+                    && withoutCode == 0
+                    && doubleVerifications == 0
+                    && unansweredAppliedLate == 0
+                    && deadLettered == 0
+                    && outboxLeft == 0;
         }
     }
 
@@ -210,9 +232,15 @@ class CrashTests {
     private Figures figures(Instant killed, Instant recovered) {
         await().atMost(Duration.ofSeconds(60)).until(() -> outboxRows() == 0);
         await().atMost(Duration.ofSeconds(30)).until(() -> withoutCode().isEmpty());
-        return new Figures(registered.size(), withoutCode().size(), doubleVerifications(), appliedAfter(killed),
-                appliedBefore(killed), registrationDlt.records().size() + verificationDlt.records().size(),
-                outboxRows(), Duration.between(killed, recovered));
+        return new Figures(
+                registered.size(),
+                withoutCode().size(),
+                doubleVerifications(),
+                appliedAfter(killed),
+                appliedBefore(killed),
+                registrationDlt.records().size() + verificationDlt.records().size(),
+                outboxRows(),
+                Duration.between(killed, recovered));
     }
 
     /** One client: registers a new user, then verifies with the code delivered, again and again. */
@@ -221,13 +249,18 @@ class CrashTests {
             long telegramId = VerificationServiceTest.newTelegramId();
             Instant sent = Instant.now();
             try {
-                var reply = client.register(new RegisterUser(UUID.randomUUID(), sent, telegramId,
-                        VerificationServiceTest.newPhoneNumber(), "uz", RegisterUser.Source.TELEGRAM_CONTACT));
+                var reply = client.register(new RegisterUser(
+                        UUID.randomUUID(),
+                        sent,
+                        telegramId,
+                        VerificationServiceTest.newPhoneNumber(),
+                        "uz",
+                        RegisterUser.Source.TELEGRAM_CONTACT));
                 if (!(reply.outcome() instanceof CodeSent)) {
                     continue;
                 }
                 registered.add(telegramId);
-                successes.add(new Instant[]{sent, Instant.now()});
+                successes.add(new Instant[] {sent, Instant.now()});
             } catch (RuntimeException timedOut) {
                 registrationsUnanswered.put(telegramId, sent);
                 continue;
@@ -239,7 +272,7 @@ class CrashTests {
             Instant verifying = Instant.now();
             try {
                 if (client.verify(telegramId, code.get()) instanceof Verified) {
-                    successes.add(new Instant[]{verifying, Instant.now()});
+                    successes.add(new Instant[] {verifying, Instant.now()});
                 }
             } catch (RuntimeException timedOut) {
                 verificationsUnanswered.put(telegramId, verifying);
@@ -249,27 +282,32 @@ class CrashTests {
 
     private Optional<String> deliveredCode(long telegramId) {
         try {
-            return Optional.of(await().atMost(REPLY_TIMEOUT).pollInterval(Duration.ofMillis(20))
+            return Optional.of(await().atMost(REPLY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> codes.values(DeliverCode.class, telegramId), delivered -> !delivered.isEmpty())
-                    .getLast().code());
+                    .getLast()
+                    .code());
         } catch (ConditionTimeoutException none) {
             return Optional.empty();
         }
     }
 
     private Optional<Instant> firstSuccessSentAfter(Instant killed) {
-        return successes.stream().filter(success -> success[0].isAfter(killed)).map(success -> success[1])
+        return successes.stream()
+                .filter(success -> success[0].isAfter(killed))
+                .map(success -> success[1])
                 .min(Instant::compareTo);
     }
 
     private Optional<Instant> lastFailureSentAfter(Instant killed) {
-        return Stream.concat(registrationsUnanswered.values().stream(),
-                        verificationsUnanswered.values().stream())
-                .filter(sent -> sent.isAfter(killed)).max(Instant::compareTo);
+        return Stream.concat(registrationsUnanswered.values().stream(), verificationsUnanswered.values().stream())
+                .filter(sent -> sent.isAfter(killed))
+                .max(Instant::compareTo);
     }
 
     private List<Long> withoutCode() {
-        Set<Long> withCode = codes.values(DeliverCode.class).stream().map(DeliverCode::telegramId)
+        Set<Long> withCode = codes.values(DeliverCode.class).stream()
+                .map(DeliverCode::telegramId)
                 .collect(Collectors.toSet());
         return registered.stream().filter(id -> !withCode.contains(id)).toList();
     }
@@ -278,8 +316,12 @@ class CrashTests {
     private long doubleVerifications() {
         return userEvents.values(UserEvent.class).stream()
                 .filter(UserEvent.UserVerified.class::isInstance)
-                .collect(Collectors.groupingBy(UserEvent::telegramId, Collectors.mapping(UserEvent::eventId, Collectors.toSet())))
-                .values().stream().filter(ids -> ids.size() > 1).count();
+                .collect(Collectors.groupingBy(
+                        UserEvent::telegramId, Collectors.mapping(UserEvent::eventId, Collectors.toSet())))
+                .values()
+                .stream()
+                .filter(ids -> ids.size() > 1)
+                .count();
     }
 
     private long appliedAfter(Instant killed) {
@@ -293,12 +335,22 @@ class CrashTests {
     /** Unanswered commands that changed a user: a registration that created one, a check that verified one. */
     private long applied(Instant killed, boolean after) {
         String when = after ? ">=" : "<";
-        long registrations = registrationsUnanswered.keySet().stream().filter(id -> jdbc.sql(
-                        "SELECT count(*) FROM users WHERE telegram_id = ? AND created_at " + when + " ?")
-                .params(id, Timestamp.from(killed)).query(Long.class).single() > 0).count();
-        long verifications = verificationsUnanswered.keySet().stream().filter(id -> jdbc.sql(
-                        "SELECT count(*) FROM users WHERE telegram_id = ? AND is_verified AND verified_at " + when + " ?")
-                .params(id, Timestamp.from(killed)).query(Long.class).single() > 0).count();
+        long registrations = registrationsUnanswered.keySet().stream()
+                .filter(id -> jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ? AND created_at " + when + " ?")
+                                .params(id, Timestamp.from(killed))
+                                .query(Long.class)
+                                .single()
+                        > 0)
+                .count();
+        long verifications = verificationsUnanswered.keySet().stream()
+                .filter(id ->
+                        jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ? AND is_verified AND verified_at "
+                                                + when + " ?")
+                                        .params(id, Timestamp.from(killed))
+                                        .query(Long.class)
+                                        .single()
+                                > 0)
+                .count();
         return registrations + verifications;
     }
 
@@ -315,26 +367,38 @@ class CrashTests {
     /** The service's main class on this JVM's class path, its output in target/. */
     private Process start(int port, String name, String instanceId) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xmx384m",
-                "-cp", System.getProperty("java.class.path"), VerificationServiceApplication.class.getName(),
-                "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                "--spring.datasource.url=" + database,
-                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                "--verification.reply-topics=" + TestClient.REPLY_TOPICS,
-                "--verification.instance-id=" + instanceId)
+        Process process = new ProcessBuilder(
+                        java,
+                        "-XX:TieredStopAtLevel=1",
+                        "-Xmx384m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        VerificationServiceApplication.class.getName(),
+                        "--server.port=" + port,
+                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                        "--spring.datasource.url=" + database,
+                        "--spring.datasource.username=postgres",
+                        "--spring.datasource.password=postgres",
+                        "--verification.reply-topics=" + TestClient.REPLY_TOPICS,
+                        "--verification.instance-id=" + instanceId)
                 .redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "crash-tests-" + name + ".log").toFile())
+                .redirectOutput(
+                        Path.of("target", "crash-tests-" + name + ".log").toFile())
                 .start();
         cleanUp.add(() -> process.destroyForcibly().waitFor());
         return process;
     }
 
     private void awaitReady(int port) {
-        HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+        HttpRequest readiness = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
                 .build();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> http.send(readiness, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     private static int freePort() throws IOException {

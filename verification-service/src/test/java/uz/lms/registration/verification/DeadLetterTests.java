@@ -1,5 +1,12 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -8,36 +15,29 @@ import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.testsupport.TopicRecorder;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 class DeadLetterTests extends VerificationServiceTest {
 
     @Test
     void unreadableAndInvalidCommandsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
         try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS));
-             TopicRecorder verificationDlt = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_REQUESTS))) {
+                TopicRecorder verificationDlt = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_REQUESTS))) {
             byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
             byte[] notE164 = """
-                    {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3d","telegram_id":5,"phone_number":"12","language":"uz"}"""
-                    .getBytes(StandardCharsets.UTF_8);
+                    {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3d","telegram_id":5,"phone_number":"12","language":"uz"}""".getBytes(StandardCharsets.UTF_8);
             byte[] fiveDigits = """
-                    {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3e","telegram_id":5,"verification_code":"12345"}"""
-                    .getBytes(StandardCharsets.UTF_8);
+                    {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3e","telegram_id":5,"verification_code":"12345"}""".getBytes(StandardCharsets.UTF_8);
 
             client.sendRaw(Topics.REGISTRATION_REQUESTS, "5", garbage);
             client.sendRaw(Topics.REGISTRATION_REQUESTS, "5", notE164);
             client.sendRaw(Topics.VERIFICATION_REQUESTS, "5", fiveDigits);
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                assertThat(registrationDlt.records()).extracting(record -> record.value())
+                assertThat(registrationDlt.records())
+                        .extracting(record -> record.value())
                         .containsExactlyInAnyOrder(garbage, notE164);
-                assertThat(verificationDlt.records()).extracting(record -> record.value()).containsExactly(fiveDigits);
+                assertThat(verificationDlt.records())
+                        .extracting(record -> record.value())
+                        .containsExactly(fiveDigits);
             });
             assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
         }
@@ -47,17 +47,25 @@ class DeadLetterTests extends VerificationServiceTest {
     void aCommandThatFailsEveryTryIsDeadLetteredAsJsonAndTheConsumerKeepsGoing() throws Exception {
         try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS))) {
             long telegramId = newTelegramId();
-            var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz",
+            var command = new RegisterUser(
+                    UUID.randomUUID(),
+                    Instant.now(),
+                    telegramId,
+                    newPhoneNumber(),
+                    "uz",
                     RegisterUser.Source.TELEGRAM_CONTACT);
-            var record = new ProducerRecord<>(Topics.REGISTRATION_REQUESTS, Topics.key(telegramId), json.writeValueAsBytes(command));
-            record.headers().add(KafkaHeaders.REPLY_TOPIC, TestClient.REGISTRATION_REPLIES.getBytes(StandardCharsets.UTF_8));
+            var record = new ProducerRecord<>(
+                    Topics.REGISTRATION_REQUESTS, Topics.key(telegramId), json.writeValueAsBytes(command));
+            record.headers()
+                    .add(KafkaHeaders.REPLY_TOPIC, TestClient.REGISTRATION_REPLIES.getBytes(StandardCharsets.UTF_8));
             // A reply partition must be a 4-byte int: this header fails the command on every try.
-            record.headers().add(KafkaHeaders.REPLY_PARTITION, new byte[]{1, 2});
+            record.headers().add(KafkaHeaders.REPLY_PARTITION, new byte[] {1, 2});
 
             client.sendRaw(record);
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(registrationDlt.values(RegisterUser.class, telegramId)).containsExactly(command));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(registrationDlt.values(RegisterUser.class, telegramId))
+                            .containsExactly(command));
             assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
         }
     }

@@ -1,11 +1,11 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(OutputCaptureExtension.class)
 class LogTests extends VerificationServiceTest {
@@ -16,8 +16,10 @@ class LogTests extends VerificationServiceTest {
         client.register(telegramId, newPhoneNumber());
         String code = deliveredCode(telegramId).code();
         client.verify(telegramId, code.equals("000000") ? "111111" : "000000");
-        String hash = jdbc.sql("SELECT verification_code FROM users WHERE telegram_id = ?").param(telegramId)
-                .query(String.class).single();
+        String hash = jdbc.sql("SELECT verification_code FROM users WHERE telegram_id = ?")
+                .param(telegramId)
+                .query(String.class)
+                .single();
         client.verify(telegramId, code);
 
         assertThat(output.getAll())

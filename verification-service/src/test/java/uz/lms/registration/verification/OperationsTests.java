@@ -1,22 +1,22 @@
 package uz.lms.registration.verification;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.ContextConfiguration;
-import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
 
 /** What operators see on the actuator port: health probes and Prometheus metrics, nothing else. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"verification.reply-topics=" + TestClient.REPLY_TOPICS, "verification.instance-id="})
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 class OperationsTests {
@@ -30,8 +30,9 @@ class OperationsTests {
     void healthHasLivenessAndReadinessGroups() throws Exception {
         assertThat(get("/actuator/health/liveness")).isEqualTo(200);
         // Ready once the listeners' groups have given them their partitions, which may come after the start.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(get("/actuator/health/readiness")).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(get("/actuator/health/readiness")).isEqualTo(200));
         assertThat(get("/actuator/health")).as("the outbox publishes").isEqualTo(200);
     }
 
@@ -68,6 +69,7 @@ class OperationsTests {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build();
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .build();
     }
 }

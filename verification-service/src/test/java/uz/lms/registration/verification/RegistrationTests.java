@@ -1,5 +1,11 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.Channel;
@@ -14,13 +20,6 @@ import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 class RegistrationTests extends VerificationServiceTest {
 
@@ -38,10 +37,14 @@ class RegistrationTests extends VerificationServiceTest {
         await().untilAsserted(() -> assertThat(userEvents(telegramId))
                 .hasExactlyElementsOfTypes(UserEvent.UserRegistered.class, UserEvent.CodeIssued.class));
         var row = jdbc.sql("SELECT phone_number, verification_code, is_verified FROM users WHERE telegram_id = ?")
-                .param(telegramId).query().singleRow();
+                .param(telegramId)
+                .query()
+                .singleRow();
         assertThat(row.get("phone_number")).isEqualTo(phone);
         assertThat(row.get("is_verified")).isEqualTo(false);
-        assertThat((String) row.get("verification_code")).matches("[0-9a-f]{64}").doesNotContain(delivered.code());
+        assertThat((String) row.get("verification_code"))
+                .matches("[0-9a-f]{64}")
+                .doesNotContain(delivered.code());
     }
 
     @Test
@@ -106,15 +109,18 @@ class RegistrationTests extends VerificationServiceTest {
 
         long other = newTelegramId();
         assertThat(client.register(other, phone)).isEqualTo(new PhoneNumberTaken());
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?").param(other).query(Long.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
+                        .param(other)
+                        .query(Long.class)
+                        .single())
                 .isZero();
     }
 
     @Test
     void aRedeliveredCommandGetsItsFirstReplyAndChangesNothing() {
         long telegramId = newTelegramId();
-        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "ru",
-                Source.TELEGRAM_CONTACT);
+        var command = new RegisterUser(
+                UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "ru", Source.TELEGRAM_CONTACT);
 
         RegistrationReply first = client.register(command);
         RegistrationReply again = client.register(command);
@@ -138,7 +144,8 @@ class RegistrationTests extends VerificationServiceTest {
         assertThat(client.register(telegramId, phone, Source.CALLER)).isEqualTo(new CodeSent(60));
 
         await().until(() -> deliveredCodes(telegramId).size() == 2);
-        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API)).isEqualTo(new Verified());
+        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API))
+                .isEqualTo(new Verified());
     }
 
     @Test
@@ -147,8 +154,11 @@ class RegistrationTests extends VerificationServiceTest {
 
         assertThat(client.register(telegramId, newPhoneNumber(), Source.CALLER)).isEqualTo(new ShareNumberFirst());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?").param(telegramId).query(Long.class)
-                .single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
+                        .param(telegramId)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
@@ -160,9 +170,13 @@ class RegistrationTests extends VerificationServiceTest {
 
         assertThat(client.register(telegramId, other, Source.CALLER)).isEqualTo(new ShareNumberFirst());
 
-        assertThat(jdbc.sql("SELECT phone_number FROM users WHERE telegram_id = ?").param(telegramId)
-                .query(String.class).single()).isEqualTo(shared);
-        await().during(Duration.ofSeconds(1)).until(() -> deliveredCodes(telegramId).size() == 1);
+        assertThat(jdbc.sql("SELECT phone_number FROM users WHERE telegram_id = ?")
+                        .param(telegramId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo(shared);
+        await().during(Duration.ofSeconds(1))
+                .until(() -> deliveredCodes(telegramId).size() == 1);
     }
 
     @Test
@@ -190,9 +204,13 @@ class RegistrationTests extends VerificationServiceTest {
         assertThat(client.register(telegramId, second, Source.TRUSTED_CALLER)).isEqualTo(new CodeSent(60));
 
         await().until(() -> deliveredCodes(telegramId).size() == 2);
-        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API)).isEqualTo(new Verified());
-        await().untilAsserted(() -> assertThat(userEvents(telegramId)).last()
-                .isInstanceOfSatisfying(UserEvent.UserVerified.class, event -> assertThat(event.phoneNumber()).isEqualTo(second)));
+        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API))
+                .isEqualTo(new Verified());
+        await().untilAsserted(() -> assertThat(userEvents(telegramId))
+                .last()
+                .isInstanceOfSatisfying(
+                        UserEvent.UserVerified.class,
+                        event -> assertThat(event.phoneNumber()).isEqualTo(second)));
     }
 
     @Test
@@ -209,8 +227,8 @@ class RegistrationTests extends VerificationServiceTest {
     void theCodeIsDeliveredInTheLanguageTheUserSharedTheirContactIn() {
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
-        client.register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "ru",
-                Source.TELEGRAM_CONTACT));
+        client.register(
+                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "ru", Source.TELEGRAM_CONTACT));
         deliveredCode(telegramId);
 
         client.register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.CALLER));

@@ -1,5 +1,11 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -7,26 +13,27 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 /** Settings the service refuses to start with. */
 class StartupTests {
 
     private static final String SAFE_SECRET = "a-production-secret-of-more-than-32-characters";
 
     @ParameterizedTest
-    @ValueSource(strings = {"max-attempts=11", "max-failures=101", "max-codes-per-window=101", "code-ttl=11m",
-            "failure-lockout=0s", "unverified-retention=10m"})
+    @ValueSource(
+            strings = {
+                "max-attempts=11",
+                "max-failures=101",
+                "max-codes-per-window=101",
+                "code-ttl=11m",
+                "failure-lockout=0s",
+                "unverified-retention=10m"
+            })
     void aLimitOutOfItsBoundsRefusesToStart(String setting) {
         String name = setting.substring(0, setting.indexOf('='));
 
         assertThatThrownBy(() -> start("verification." + setting))
-                .rootCause().hasMessageContaining("verification." + name);
+                .rootCause()
+                .hasMessageContaining("verification." + name);
     }
 
     @Test
@@ -43,8 +50,9 @@ class StartupTests {
 
     @Test
     void productionRefusesToStartWithTheDevelopmentCodeSecret() {
-        assertThat(startInProduction("verification.code-secret=" + CodeSecret.DEVELOPMENT_SECRET,
-                "spring.datasource.password=s3cret"))
+        assertThat(startInProduction(
+                        "verification.code-secret=" + CodeSecret.DEVELOPMENT_SECRET,
+                        "spring.datasource.password=s3cret"))
                 .hasMessageContaining("verification.code-secret must not be the development key");
     }
 
@@ -56,18 +64,21 @@ class StartupTests {
 
     @Test
     void productionStartsWithSafeSettings() {
-        try (ConfigurableApplicationContext service = start("spring.profiles.active=prod",
-                "verification.code-secret=" + SAFE_SECRET)) {
+        try (ConfigurableApplicationContext service =
+                start("spring.profiles.active=prod", "verification.code-secret=" + SAFE_SECRET)) {
             assertThat(service.isRunning()).isTrue();
         }
     }
 
     /** The whole service on the embedded broker and a database of its own. */
     private static ConfigurableApplicationContext start(String... settings) {
-        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--verification.instance-id=",
+        List<String> arguments = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--verification.instance-id=",
                 "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
                 "--spring.datasource.url=" + EmbeddedInfrastructure.newDatabase(),
-                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres"));
         for (String setting : settings) {
             arguments.add("--" + setting);
         }

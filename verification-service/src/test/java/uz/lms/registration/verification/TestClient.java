@@ -1,5 +1,9 @@
 package uz.lms.registration.verification;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,11 +25,6 @@ import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Commands as the gateway and the bot send them, through the {@link VerificationClient} they use, each
@@ -55,11 +54,16 @@ public class TestClient implements AutoCloseable {
     public TestClient(Duration replyTimeout) {
         String servers = EmbeddedInfrastructure.bootstrapServers();
         producers = new DefaultKafkaProducerFactory<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class,
-                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS, false,
-                ProducerConfig.LINGER_MS_CONFIG, 0));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                JacksonJsonSerializer.class,
+                JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS,
+                false,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0));
         var consumers = new DefaultKafkaConsumerFactory<String, Object>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
@@ -68,8 +72,10 @@ public class TestClient implements AutoCloseable {
                 JacksonJsonDeserializer.USE_TYPE_INFO_HEADERS, false));
         client = new VerificationClient(producers, consumers, REQUESTER, replyTimeout, 3);
         client.start();
-        rawProducers = new DefaultKafkaProducerFactory<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
-                new StringSerializer(), new ByteArraySerializer());
+        rawProducers = new DefaultKafkaProducerFactory<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
+                new StringSerializer(),
+                new ByteArraySerializer());
         raw = new KafkaTemplate<>(rawProducers);
     }
 
@@ -91,7 +97,8 @@ public class TestClient implements AutoCloseable {
     }
 
     public VerificationOutcome verify(long telegramId, String code, Channel channel) {
-        return client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel)).join()
+        return client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel))
+                .join()
                 .outcome();
     }
 

@@ -1,5 +1,8 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
@@ -8,9 +11,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The development entry point: the service on containers of its own, which stop with it. */
 @Tag("docker")
@@ -22,13 +22,14 @@ class TestVerificationServiceApplicationTests {
 
         KafkaContainer kafka;
         PostgreSQLContainer postgres;
-        try (ConfigurableApplicationContext context = TestVerificationServiceApplication.run("--server.port=0")
-                .getApplicationContext()) {
+        try (ConfigurableApplicationContext context =
+                TestVerificationServiceApplication.run("--server.port=0").getApplicationContext()) {
             kafka = context.getBean(KafkaContainer.class);
             postgres = context.getBean(PostgreSQLContainer.class);
             assertThat(context.getBean(KafkaConnectionDetails.class).getBootstrapServers())
                     .containsExactly(kafka.getBootstrapServers());
-            assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl()).isEqualTo(postgres.getJdbcUrl());
+            assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl())
+                    .isEqualTo(postgres.getJdbcUrl());
             assertThat(context.getBean(CodeSecret.class)).isNotNull();
         }
 

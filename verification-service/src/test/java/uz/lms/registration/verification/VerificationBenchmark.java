@@ -1,5 +1,17 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -12,19 +24,6 @@ import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Throughput and latency of the whole code flow through Kafka and PostgreSQL: register, receive the
@@ -63,7 +62,8 @@ class VerificationBenchmark extends VerificationServiceTest {
         reading.set(false);
         reader.join();
 
-        System.out.printf("%n%d users, %d at a time, in %.1f s: %.0f verified users/s (%.0f commands/s)%n",
+        System.out.printf(
+                "%n%d users, %d at a time, in %.1f s: %.0f verified users/s (%.0f commands/s)%n",
                 users, concurrency, seconds, users / seconds, 2 * users / seconds);
         print("register reply", register);
         print("code on verification.codes", delivery);
@@ -75,7 +75,8 @@ class VerificationBenchmark extends VerificationServiceTest {
         long t0 = System.nanoTime();
         assertThat(client.register(telegramId, newPhoneNumber())).isEqualTo(new CodeSent(60));
         long t1 = System.nanoTime();
-        String code = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+        String code = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(1))
                 .until(() -> delivered.remove(telegramId), c -> c != null);
         long t2 = System.nanoTime();
         assertThat(client.verify(telegramId, code)).isEqualTo(new Verified());
@@ -92,9 +93,11 @@ class VerificationBenchmark extends VerificationServiceTest {
     }
 
     private void readCodes() {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.VERIFICATION_CODES).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition()))
                     .toList();
@@ -112,8 +115,9 @@ class VerificationBenchmark extends VerificationServiceTest {
 
     private static void print(String what, List<Long> nanos) {
         List<Long> sorted = nanos.stream().sorted().toList();
-        System.out.printf("%-28s p50 %6.1f ms   p95 %6.1f ms   p99 %6.1f ms   max %6.1f ms%n", what,
-                at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99), sorted.getLast() / 1e6);
+        System.out.printf(
+                "%-28s p50 %6.1f ms   p95 %6.1f ms   p99 %6.1f ms   max %6.1f ms%n",
+                what, at(sorted, 0.50), at(sorted, 0.95), at(sorted, 0.99), sorted.getLast() / 1e6);
     }
 
     private static double at(List<Long> sorted, double quantile) {

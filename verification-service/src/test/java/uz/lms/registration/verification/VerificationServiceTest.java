@@ -1,5 +1,10 @@
 package uz.lms.registration.verification;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,19 +22,17 @@ import uz.lms.registration.testsupport.EmbeddedInfrastructureInitializer;
 import uz.lms.registration.testsupport.MutableClock;
 import uz.lms.registration.testsupport.TopicRecorder;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-
-import static org.awaitility.Awaitility.await;
-
 /**
  * The whole service on a real broker and a real PostgreSQL, driven over Kafka as the gateway and
  * the bot drive it. Every test works on users of its own; time moves only by {@link #clock}.
  */
 // No static membership: a closed test context would hold its partitions for a session timeout.
-@SpringBootTest(properties = {"verification.outbox-sweep-interval=1s", "verification.reply-topics=" + TestClient.REPLY_TOPICS,
-        "verification.instance-id="})
+@SpringBootTest(
+        properties = {
+            "verification.outbox-sweep-interval=1s",
+            "verification.reply-topics=" + TestClient.REPLY_TOPICS,
+            "verification.instance-id="
+        })
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 public abstract class VerificationServiceTest {
 
@@ -69,7 +72,8 @@ public abstract class VerificationServiceTest {
 
     /** The latest code delivered to the user on {@code verification.codes}, as telegram-service gets it. */
     protected DeliverCode deliveredCode(long telegramId) {
-        return await().atMost(Duration.ofSeconds(20)).until(() -> deliveredCodes(telegramId), list -> !list.isEmpty())
+        return await().atMost(Duration.ofSeconds(20))
+                .until(() -> deliveredCodes(telegramId), list -> !list.isEmpty())
                 .getLast();
     }
 

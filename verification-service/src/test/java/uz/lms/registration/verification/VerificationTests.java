@@ -1,5 +1,9 @@
 package uz.lms.registration.verification;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -9,11 +13,6 @@ import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 class VerificationTests extends VerificationServiceTest {
 
@@ -28,11 +27,16 @@ class VerificationTests extends VerificationServiceTest {
         assertThat(client.verify(telegramId, code)).isEqualTo(new Verified());
 
         var row = jdbc.sql("SELECT is_verified, verification_code FROM users WHERE telegram_id = ?")
-                .param(telegramId).query().singleRow();
+                .param(telegramId)
+                .query()
+                .singleRow();
         assertThat(row.get("is_verified")).isEqualTo(true);
         assertThat(row.get("verification_code")).as("a used code is gone").isNull();
-        await().untilAsserted(() -> assertThat(userEvents(telegramId)).last()
-                .isInstanceOfSatisfying(UserEvent.UserVerified.class, event -> assertThat(event.phoneNumber()).isEqualTo(phone)));
+        await().untilAsserted(() -> assertThat(userEvents(telegramId))
+                .last()
+                .isInstanceOfSatisfying(
+                        UserEvent.UserVerified.class,
+                        event -> assertThat(event.phoneNumber()).isEqualTo(phone)));
     }
 
     @Test
@@ -42,8 +46,10 @@ class VerificationTests extends VerificationServiceTest {
         String wrong = otherThan(deliveredCode(telegramId).code());
 
         assertThat(client.verify(telegramId, wrong)).isEqualTo(new InvalidOrExpiredCode());
-        await().untilAsserted(() -> assertThat(userEvents(telegramId)).last()
-                .isInstanceOfSatisfying(UserEvent.VerificationFailed.class,
+        await().untilAsserted(() -> assertThat(userEvents(telegramId))
+                .last()
+                .isInstanceOfSatisfying(
+                        UserEvent.VerificationFailed.class,
                         event -> assertThat(event.reason()).isEqualTo("invalid_or_expired_code")));
     }
 
@@ -118,7 +124,8 @@ class VerificationTests extends VerificationServiceTest {
         String phone = newPhoneNumber();
         failTwentyHttpChecksAcrossFourCodes(telegramId, phone);
         clock.advance(Duration.ofMinutes(30));
-        assertThat(client.verify(telegramId, "123456", Channel.API)).as("not counted: the lockout stays as it was")
+        assertThat(client.verify(telegramId, "123456", Channel.API))
+                .as("not counted: the lockout stays as it was")
                 .isEqualTo(new AttemptsExhausted());
         clock.advance(Duration.ofMinutes(30));
         client.register(telegramId, phone);
@@ -142,7 +149,9 @@ class VerificationTests extends VerificationServiceTest {
     }
 
     private String awaitCode(long telegramId, int count) {
-        return await().until(() -> deliveredCodes(telegramId), codes -> codes.size() == count).getLast().code();
+        return await().until(() -> deliveredCodes(telegramId), codes -> codes.size() == count)
+                .getLast()
+                .code();
     }
 
     @Test

@@ -15,11 +15,20 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * ({@link SwaggerUiPage}). The document has the {@link ApiEndpoint}s only.
  */
 @Configuration(proxyBeanMethods = false)
-@OpenAPIDefinition(info = @Info(title = ApiDocumentation.TITLE, version = "0.1.0",
-        description = "Registers LMS users whose phone number came through the Telegram bot and verifies the "
-                + "6-digit code the bot delivered. Every error body has a `detail`, as FastAPI's."))
-@SecurityScheme(name = ApiDocumentation.API_KEY, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
-        paramName = "X-API-Key", description = "Required only when the gateway runs with `gateway.api-key` set")
+@OpenAPIDefinition(
+        info =
+                @Info(
+                        title = ApiDocumentation.TITLE,
+                        version = "0.1.0",
+                        description =
+                                "Registers LMS users whose phone number came through the Telegram bot and verifies the "
+                                        + "6-digit code the bot delivered. Every error body has a `detail`, as FastAPI's."))
+@SecurityScheme(
+        name = ApiDocumentation.API_KEY,
+        type = SecuritySchemeType.APIKEY,
+        in = SecuritySchemeIn.HEADER,
+        paramName = "X-API-Key",
+        description = "Required only when the gateway runs with `gateway.api-key` set")
 public class ApiDocumentation {
 
     public static final String TITLE = "LMS registration gateway";

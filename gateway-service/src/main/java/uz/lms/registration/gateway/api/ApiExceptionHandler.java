@@ -1,6 +1,7 @@
 package uz.lms.registration.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -13,8 +14,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
-
-import java.util.List;
 
 /**
  * Turns every failure into a FastAPI-shaped body ({@link FastApi}): 422 for anything wrong with a request
@@ -49,7 +48,8 @@ class ApiExceptionHandler {
 
     /** FastAPI does not answer 415: a body that is not JSON is a body that is not an object. */
     @ExceptionHandler
-    ResponseEntity<ValidationFailure> notJson(HttpMediaTypeNotSupportedException exception, HttpServletRequest request) {
+    ResponseEntity<ValidationFailure> notJson(
+            HttpMediaTypeNotSupportedException exception, HttpServletRequest request) {
         return unprocessable(List.of(ValidationError.notAnObject()), request);
     }
 

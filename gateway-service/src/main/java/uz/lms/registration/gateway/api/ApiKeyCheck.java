@@ -2,6 +2,9 @@ package uz.lms.registration.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +16,6 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import uz.lms.registration.gateway.GatewayProperties;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * When {@code gateway.api-key} is set, every {@link ApiEndpoint} requires it in {@code X-API-Key}.
@@ -38,7 +37,8 @@ class ApiKeyCheck implements HandlerInterceptor, WebMvcConfigurer {
         this.apiKey = properties.apiKeyRequired() ? properties.apiKey().getBytes(StandardCharsets.UTF_8) : null;
         this.outcomes = outcomes;
         if (apiKey == null) {
-            log.warn("gateway.api-key is not set: POST /register and POST /verify are open to anyone who can reach them");
+            log.warn(
+                    "gateway.api-key is not set: POST /register and POST /verify are open to anyone who can reach them");
         }
     }
 

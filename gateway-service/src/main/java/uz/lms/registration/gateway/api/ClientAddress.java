@@ -1,8 +1,6 @@
 package uz.lms.registration.gateway.api;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.catalina.util.NetMask;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.catalina.util.NetMask;
 
 /**
  * Where a request comes from, as the rate limits count clients: the TCP peer, unless that is one of
@@ -65,7 +64,8 @@ final class ClientAddress {
     }
 
     private static InetAddress literal(String address) {
-        if (address == null || !(IPV4.matcher(address).matches() || IPV6.matcher(address).matches())) {
+        if (address == null
+                || !(IPV4.matcher(address).matches() || IPV6.matcher(address).matches())) {
             return null;
         }
         try {

@@ -3,5 +3,5 @@ package uz.lms.registration.gateway.api;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** Every error body but 422's: FastAPI's {@code HTTPException} shape, rendered by {@link FastApi}. */
-public record Detail(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String detail) {
-}
+public record Detail(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String detail) {}

@@ -31,8 +31,11 @@ class ErrorPage implements ErrorController {
             return FastApi.status(HttpStatus.NOT_FOUND, HttpHeaders.EMPTY);
         }
         if (status < 400 || status > 499) {
-            log.error("the container failed {} {} with {}, answering 503", request.getMethod(),
-                    request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), status,
+            log.error(
+                    "the container failed {} {} with {}, answering 503",
+                    request.getMethod(),
+                    request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI),
+                    status,
                     request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
             return FastApi.unavailable();
         }

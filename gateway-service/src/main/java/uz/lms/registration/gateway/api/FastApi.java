@@ -1,15 +1,14 @@
 package uz.lms.registration.gateway.api;
 
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.json.JsonMapper;
-
-import java.io.IOException;
-import java.util.List;
 
 /**
  * Every answer of the gateway's API is rendered here, as FastAPI gives it: errors as {@code {"detail": "..."}}
@@ -28,8 +27,7 @@ public final class FastApi {
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
-    private FastApi() {
-    }
+    private FastApi() {}
 
     public static <T> ResponseEntity<T> ok(T body) {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
@@ -42,7 +40,9 @@ public final class FastApi {
     /** 429 with when to retry, in the body and in {@code Retry-After}: never sooner than in a second. */
     public static ResponseEntity<Detail> tooManyRequests(long retryAfterSeconds) {
         long seconds = Math.max(1, retryAfterSeconds);
-        return detail(HttpStatus.TOO_MANY_REQUESTS, retryAfter(seconds),
+        return detail(
+                HttpStatus.TOO_MANY_REQUESTS,
+                retryAfter(seconds),
                 "Too many requests, try again in " + seconds + " seconds");
     }
 
@@ -60,7 +60,8 @@ public final class FastApi {
     }
 
     static ResponseEntity<ValidationFailure> invalid(List<ValidationError> errors) {
-        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new ValidationFailure(errors));
     }
 
@@ -95,7 +96,9 @@ public final class FastApi {
     }
 
     private static ResponseEntity<Detail> detail(HttpStatusCode status, HttpHeaders headers, String detail) {
-        return ResponseEntity.status(status).headers(headers).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(status)
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(new Detail(detail));
     }
 }

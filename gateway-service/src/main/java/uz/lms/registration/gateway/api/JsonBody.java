@@ -1,16 +1,15 @@
 package uz.lms.registration.gateway.api;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
-
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads a JSON request body field by field and collects every problem as pydantic would report it:
@@ -62,7 +61,10 @@ public final class JsonBody {
             return 0;
         }
         if (number.compareTo(MAX_LONG) > 0) {
-            reject(field, "less_than_equal", "Input should be less than or equal to " + Long.MAX_VALUE,
+            reject(
+                    field,
+                    "less_than_equal",
+                    "Input should be less than or equal to " + Long.MAX_VALUE,
                     Map.of("le", Long.MAX_VALUE));
             return 0;
         }
@@ -92,8 +94,12 @@ public final class JsonBody {
         if (body != null && body.isObject()) {
             for (String name : body.propertyNames()) {
                 if (!declared.contains(name)) {
-                    errors.add(new ValidationError("extra_forbidden", List.of("body", name),
-                            "Extra inputs are not permitted", REDACTED, null));
+                    errors.add(new ValidationError(
+                            "extra_forbidden",
+                            List.of("body", name),
+                            "Extra inputs are not permitted",
+                            REDACTED,
+                            null));
                 }
             }
         }
@@ -120,8 +126,12 @@ public final class JsonBody {
 
     private JsonNode redacted(JsonNode object) {
         ObjectNode copy = JsonNodeFactory.instance.objectNode();
-        object.properties().forEach(entry -> copy.set(entry.getKey(),
-                echoable.contains(entry.getKey()) ? entry.getValue() : JsonNodeFactory.instance.stringNode(REDACTED)));
+        object.properties()
+                .forEach(entry -> copy.set(
+                        entry.getKey(),
+                        echoable.contains(entry.getKey())
+                                ? entry.getValue()
+                                : JsonNodeFactory.instance.stringNode(REDACTED)));
         return copy;
     }
 }

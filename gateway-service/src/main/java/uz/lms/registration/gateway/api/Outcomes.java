@@ -3,6 +3,10 @@ package uz.lms.registration.gateway.api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,11 +18,6 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 import uz.lms.registration.contracts.Outcome;
 import uz.lms.registration.gateway.GatewayProperties;
-
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * What each request to an {@link ApiEndpoint} came to, counted under the endpoint's name in
@@ -46,8 +45,8 @@ public class Outcomes {
      * requests are waiting already, verification-service is falling behind: the request is not sent, and gets
      * 503 at once rather than after the reply timeout.
      */
-    public <O extends Outcome> CompletableFuture<ResponseEntity<?>> answer(long telegramId,
-            Supplier<CompletableFuture<O>> request, Function<O, ResponseEntity<?>> table) {
+    public <O extends Outcome> CompletableFuture<ResponseEntity<?>> answer(
+            long telegramId, Supplier<CompletableFuture<O>> request, Function<O, ResponseEntity<?>> table) {
         String endpoint = endpoint(RequestContextHolder.currentRequestAttributes()
                 .getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
         if (!inFlight.tryAcquire()) {
@@ -91,7 +90,9 @@ public class Outcomes {
     /** The name of the {@link ApiEndpoint} a handler is, or null for docs, actuator and error pages. */
     static @Nullable String endpoint(@Nullable Object handler) {
         return handler instanceof HandlerMethod method
-                && method.getMethodAnnotation(ApiEndpoint.class) instanceof ApiEndpoint endpoint ? endpoint.value() : null;
+                        && method.getMethodAnnotation(ApiEndpoint.class) instanceof ApiEndpoint endpoint
+                ? endpoint.value()
+                : null;
     }
 
     private void count(String endpoint, String outcome) {

@@ -1,5 +1,7 @@
 package uz.lms.registration.gateway.api;
 
+import java.io.IOException;
+import java.io.Writer;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
@@ -10,9 +12,6 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-
-import java.io.IOException;
-import java.io.Writer;
 
 /**
  * Requests Tomcat refuses before any servlet sees them (an encoded slash, a bad header, an HTTP/2.0

@@ -1,11 +1,10 @@
 package uz.lms.registration.gateway.api;
 
+import java.nio.charset.StandardCharsets;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /docs} answers 200 with the Swagger UI page itself, as FastAPI does, where springdoc would redirect.

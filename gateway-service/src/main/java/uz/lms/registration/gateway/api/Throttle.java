@@ -8,17 +8,16 @@ import io.github.bucket4j.TimeMeter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import uz.lms.registration.gateway.GatewayProperties;
 import uz.lms.registration.gateway.GatewayProperties.Limit;
-
-import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 
 /**
  * {@code gateway.rate-limit}: a token bucket for each client and one for all of them together; a request past
@@ -74,8 +73,8 @@ class Throttle implements HandlerInterceptor, WebMvcConfigurer {
             return true;
         }
         String client = byApiKey ? KEY_HOLDER : addresses.of(request);
-        ConsumptionProbe probe = clients.get(client, unused -> bucket(settings.perClient()))
-                .tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe =
+                clients.get(client, unused -> bucket(settings.perClient())).tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             probe = total.tryConsumeAndReturnRemaining(1);
         }
@@ -89,8 +88,8 @@ class Throttle implements HandlerInterceptor, WebMvcConfigurer {
 
     private Bucket bucket(Limit limit) {
         return Bucket.builder()
-                .addLimit(bandwidth -> bandwidth.capacity(limit.burst())
-                        .refillGreedy(limit.perSecond(), Duration.ofSeconds(1)))
+                .addLimit(bandwidth ->
+                        bandwidth.capacity(limit.burst()).refillGreedy(limit.perSecond(), Duration.ofSeconds(1)))
                 .withCustomTimePrecision(time)
                 .build();
     }

@@ -1,9 +1,8 @@
 package uz.lms.registration.gateway.api;
 
 import io.swagger.v3.oas.annotations.media.Schema;
-
 import java.util.List;
 
 /** The 422 body: FastAPI's {@code RequestValidationError} shape. */
-public record ValidationFailure(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<ValidationError> detail) {
-}
+public record ValidationFailure(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<ValidationError> detail) {}

@@ -1,5 +1,7 @@
 package uz.lms.registration.gateway.messaging;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.springframework.beans.factory.DisposableBean;
@@ -8,9 +10,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.client.VerificationClient;
-
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Part of readiness ({@code kafka}): up when the broker answers and this instance's reply partitions
@@ -33,7 +32,8 @@ class KafkaHealthIndicator extends AbstractHealthIndicator implements Disposable
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         String clusterId = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
-                .clusterId().get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+                .clusterId()
+                .get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
         boolean assigned = verificationClient.replyPartitionsAssigned();
         (assigned ? builder.up() : builder.down())
                 .withDetail("cluster_id", clusterId)

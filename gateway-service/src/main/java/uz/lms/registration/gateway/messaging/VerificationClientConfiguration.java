@@ -13,10 +13,12 @@ import uz.lms.registration.gateway.GatewayProperties;
 class VerificationClientConfiguration {
 
     @Bean
-    VerificationClient verificationClient(ProducerFactory<String, Object> producers,
-                                          ConsumerFactory<String, Object> consumers, GatewayProperties properties) {
-        return new VerificationClient(producers, consumers, "gateway", properties.replyTimeout(),
-                properties.topicPartitions());
+    VerificationClient verificationClient(
+            ProducerFactory<String, Object> producers,
+            ConsumerFactory<String, Object> consumers,
+            GatewayProperties properties) {
+        return new VerificationClient(
+                producers, consumers, "gateway", properties.replyTimeout(), properties.topicPartitions());
     }
 
     @Bean

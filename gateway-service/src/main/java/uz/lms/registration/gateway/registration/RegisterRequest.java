@@ -5,19 +5,27 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.api.JsonBody;
 
-import java.util.regex.Pattern;
-
 /** The body of {@code POST /register}, validated, with the phone number in E.164. */
 @Schema(name = "RegisterRequest")
 record RegisterRequest(
-        @Schema(name = "telegram_id", requiredMode = Schema.RequiredMode.REQUIRED, format = "int64", minimum = "1",
-                maximum = "9223372036854775807", example = "123456789")
+        @Schema(
+                name = "telegram_id",
+                requiredMode = Schema.RequiredMode.REQUIRED,
+                format = "int64",
+                minimum = "1",
+                maximum = "9223372036854775807",
+                example = "123456789")
         long telegramId,
-        @Schema(name = "phone_number", requiredMode = Schema.RequiredMode.REQUIRED, example = "+998901234567",
+
+        @Schema(
+                name = "phone_number",
+                requiredMode = Schema.RequiredMode.REQUIRED,
+                example = "+998901234567",
                 description = "With or without '+', spaces or dashes; without a country code it is read as Uzbek")
         String phoneNumber) {
 

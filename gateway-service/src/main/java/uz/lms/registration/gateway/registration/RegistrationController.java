@@ -1,5 +1,8 @@
 package uz.lms.registration.gateway.registration;
 
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,10 +21,6 @@ import uz.lms.registration.gateway.GatewayProperties;
 import uz.lms.registration.gateway.api.FastApi;
 import uz.lms.registration.gateway.api.Outcomes;
 
-import java.time.Clock;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
 @RestController
 class RegistrationController implements RegistrationApi {
 
@@ -32,22 +31,23 @@ class RegistrationController implements RegistrationApi {
     private final Clock clock;
     private final RegisterUser.Source source;
 
-    RegistrationController(VerificationClient registrations, Outcomes outcomes, Clock clock,
-                           GatewayProperties properties) {
+    RegistrationController(
+            VerificationClient registrations, Outcomes outcomes, Clock clock, GatewayProperties properties) {
         this.registrations = registrations;
         this.outcomes = outcomes;
         this.clock = clock;
         // Callers ask for codes for numbers Telegram attested, unless the operator vouches for them.
-        this.source = properties.trustCallerPhoneNumbers() ? RegisterUser.Source.TRUSTED_CALLER
-                : RegisterUser.Source.CALLER;
+        this.source =
+                properties.trustCallerPhoneNumbers() ? RegisterUser.Source.TRUSTED_CALLER : RegisterUser.Source.CALLER;
     }
 
     @Override
     public CompletableFuture<ResponseEntity<?>> register(@Nullable JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
-        var command = new RegisterUser(UUID.randomUUID(), clock.instant(), request.telegramId(),
-                request.phoneNumber(), LANGUAGE, source);
-        return outcomes.answer(request.telegramId(),
+        var command = new RegisterUser(
+                UUID.randomUUID(), clock.instant(), request.telegramId(), request.phoneNumber(), LANGUAGE, source);
+        return outcomes.answer(
+                request.telegramId(),
                 () -> registrations.register(command).thenApply(RegistrationReply::outcome),
                 RegistrationController::answer);
     }
@@ -58,7 +58,8 @@ class RegistrationController implements RegistrationApi {
             case CodeSent(long expiresIn) -> FastApi.ok(new RegisterResponse(expiresIn));
             case AlreadyVerified() -> FastApi.detail(HttpStatus.CONFLICT, "User is already verified");
             case PhoneNumberTaken() -> FastApi.detail(HttpStatus.CONFLICT, "Phone number is already registered");
-            case ShareNumberFirst() -> FastApi.detail(HttpStatus.CONFLICT, "Share this phone number with the bot first");
+            case ShareNumberFirst() ->
+                FastApi.detail(HttpStatus.CONFLICT, "Share this phone number with the bot first");
             case TooManyRequests(long retryAfter) -> FastApi.tooManyRequests(retryAfter);
         };
     }

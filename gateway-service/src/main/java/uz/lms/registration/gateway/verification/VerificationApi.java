@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -20,52 +21,103 @@ import uz.lms.registration.gateway.api.ApiEndpoint;
 import uz.lms.registration.gateway.api.Detail;
 import uz.lms.registration.gateway.api.ValidationFailure;
 
-import java.util.concurrent.CompletableFuture;
-
 /** {@code POST /verify}, as clients see it and {@code /openapi.json} documents it. */
 @Tag(name = "verification")
 @SecurityRequirement(name = ApiDocumentation.API_KEY)
 interface VerificationApi {
 
     @ApiEndpoint("verify")
-    @PostMapping(path = "/verify", consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
-    @Operation(summary = "Verify a user with the code the Telegram bot sent",
+    @PostMapping(
+            path = "/verify",
+            consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
+    @Operation(
+            summary = "Verify a user with the code the Telegram bot sent",
             description = "A code is valid for `verification.code-ttl` (60 s) and for one successful use; "
                     + "`verification.max-attempts` wrong checks burn it.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = VerifyRequest.class))))
-    @ApiResponse(responseCode = "200", description = "Right code, in time, first use: the user is verified",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                                            schema = @Schema(implementation = VerifyRequest.class))))
+    @ApiResponse(
+            responseCode = "200",
+            description = "Right code, in time, first use: the user is verified",
             content = @Content(schema = @Schema(implementation = VerifyResponse.class)))
-    @ApiResponse(responseCode = "400", description = "Wrong, expired, replaced or used code, or an unknown "
-            + "`telegram_id` (one answer for all); or the user is verified already",
-            content = @Content(schema = @Schema(implementation = Detail.class), examples = {
-                    @ExampleObject(name = "invalid or expired", value = "{\"detail\": \"Invalid or expired code\"}"),
-                    @ExampleObject(name = "already verified", value = "{\"detail\": \"User is already verified\"}")}))
-    @ApiResponse(responseCode = "409", description = "Another user verified this phone number first",
-            content = @Content(schema = @Schema(implementation = Detail.class), examples = @ExampleObject(
-                    value = "{\"detail\": \"Phone number is already registered\"}")))
-    @ApiResponse(responseCode = "429", description = "The code took `verification.max-attempts` wrong checks and is "
-            + "burned, or the account too many failed checks in a row: every later check gets this (register again "
-            + "for a new code). Or, with `Retry-After`: " + ApiDocumentation.THROTTLED_DESCRIPTION,
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = "seconds to wait, when throttled",
-                    schema = @Schema(type = "integer")),
-            content = @Content(schema = @Schema(implementation = Detail.class), examples = {
-                    @ExampleObject(name = "attempts exhausted",
-                            value = "{\"detail\": \"Too many failed attempts, request a new code\"}"),
-                    @ExampleObject(name = "throttled", value = ApiDocumentation.THROTTLED)}))
-    @ApiResponse(responseCode = "401", description = "`gateway.api-key` is set and `X-API-Key` does not match",
-            content = @Content(schema = @Schema(implementation = Detail.class),
-                    examples = @ExampleObject(value = ApiDocumentation.NOT_AUTHENTICATED)))
-    @ApiResponse(responseCode = "422", description = ApiDocumentation.INVALID_DESCRIPTION,
-            content = @Content(schema = @Schema(implementation = ValidationFailure.class),
-                    examples = @ExampleObject(value = ApiDocumentation.INVALID)))
-    @ApiResponse(responseCode = "413", description = ApiDocumentation.TOO_LARGE_DESCRIPTION,
-            content = @Content(schema = @Schema(implementation = Detail.class),
-                    examples = @ExampleObject(value = ApiDocumentation.TOO_LARGE)))
-    @ApiResponse(responseCode = "503", description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
-            headers = @Header(name = HttpHeaders.RETRY_AFTER, description = ApiDocumentation.RETRY_AFTER_DESCRIPTION,
-                    schema = @Schema(type = "integer")),
-            content = @Content(schema = @Schema(implementation = Detail.class),
-                    examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Wrong, expired, replaced or used code, or an unknown "
+                    + "`telegram_id` (one answer for all); or the user is verified already",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = Detail.class),
+                            examples = {
+                                @ExampleObject(
+                                        name = "invalid or expired",
+                                        value = "{\"detail\": \"Invalid or expired code\"}"),
+                                @ExampleObject(
+                                        name = "already verified",
+                                        value = "{\"detail\": \"User is already verified\"}")
+                            }))
+    @ApiResponse(
+            responseCode = "409",
+            description = "Another user verified this phone number first",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = Detail.class),
+                            examples = @ExampleObject(value = "{\"detail\": \"Phone number is already registered\"}")))
+    @ApiResponse(
+            responseCode = "429",
+            description = "The code took `verification.max-attempts` wrong checks and is "
+                    + "burned, or the account too many failed checks in a row: every later check gets this (register again "
+                    + "for a new code). Or, with `Retry-After`: " + ApiDocumentation.THROTTLED_DESCRIPTION,
+            headers =
+                    @Header(
+                            name = HttpHeaders.RETRY_AFTER,
+                            description = "seconds to wait, when throttled",
+                            schema = @Schema(type = "integer")),
+            content =
+                    @Content(
+                            schema = @Schema(implementation = Detail.class),
+                            examples = {
+                                @ExampleObject(
+                                        name = "attempts exhausted",
+                                        value = "{\"detail\": \"Too many failed attempts, request a new code\"}"),
+                                @ExampleObject(name = "throttled", value = ApiDocumentation.THROTTLED)
+                            }))
+    @ApiResponse(
+            responseCode = "401",
+            description = "`gateway.api-key` is set and `X-API-Key` does not match",
+            content =
+                    @Content(
+                            schema = @Schema(implementation = Detail.class),
+                            examples = @ExampleObject(value = ApiDocumentation.NOT_AUTHENTICATED)))
+    @ApiResponse(
+            responseCode = "422",
+            description = ApiDocumentation.INVALID_DESCRIPTION,
+            content =
+                    @Content(
+                            schema = @Schema(implementation = ValidationFailure.class),
+                            examples = @ExampleObject(value = ApiDocumentation.INVALID)))
+    @ApiResponse(
+            responseCode = "413",
+            description = ApiDocumentation.TOO_LARGE_DESCRIPTION,
+            content =
+                    @Content(
+                            schema = @Schema(implementation = Detail.class),
+                            examples = @ExampleObject(value = ApiDocumentation.TOO_LARGE)))
+    @ApiResponse(
+            responseCode = "503",
+            description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
+            headers =
+                    @Header(
+                            name = HttpHeaders.RETRY_AFTER,
+                            description = ApiDocumentation.RETRY_AFTER_DESCRIPTION,
+                            schema = @Schema(type = "integer")),
+            content =
+                    @Content(
+                            schema = @Schema(implementation = Detail.class),
+                            examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
     CompletableFuture<ResponseEntity<?>> verify(@RequestBody(required = false) @Nullable JsonNode body);
 }

@@ -1,5 +1,8 @@
 package uz.lms.registration.gateway.verification;
 
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,10 +21,6 @@ import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.api.FastApi;
 import uz.lms.registration.gateway.api.Outcomes;
 
-import java.time.Clock;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
 @RestController
 class VerificationController implements VerificationApi {
 
@@ -38,9 +37,10 @@ class VerificationController implements VerificationApi {
     @Override
     public CompletableFuture<ResponseEntity<?>> verify(@Nullable JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
-        var command = new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(),
-                Channel.API);
-        return outcomes.answer(request.telegramId(),
+        var command = new VerifyCode(
+                UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(), Channel.API);
+        return outcomes.answer(
+                request.telegramId(),
                 () -> verifications.verify(command).thenApply(VerificationReply::outcome),
                 VerificationController::answer);
     }
@@ -51,8 +51,8 @@ class VerificationController implements VerificationApi {
             case Verified() -> FastApi.ok(VerifyResponse.VERIFIED);
             case InvalidOrExpiredCode() -> FastApi.detail(HttpStatus.BAD_REQUEST, "Invalid or expired code");
             case AlreadyVerified() -> FastApi.detail(HttpStatus.BAD_REQUEST, "User is already verified");
-            case AttemptsExhausted() -> FastApi.detail(HttpStatus.TOO_MANY_REQUESTS,
-                    "Too many failed attempts, request a new code");
+            case AttemptsExhausted() ->
+                FastApi.detail(HttpStatus.TOO_MANY_REQUESTS, "Too many failed attempts, request a new code");
             // A race: another user verified the same number while this user's code was live.
             case PhoneNumberTaken() -> FastApi.detail(HttpStatus.CONFLICT, "Phone number is already registered");
         };

@@ -1,21 +1,30 @@
 package uz.lms.registration.gateway.verification;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.gateway.api.JsonBody;
 
-import java.util.Map;
-import java.util.regex.Pattern;
-
 /** The body of {@code POST /verify}, validated. */
 @Schema(name = "VerifyRequest")
 record VerifyRequest(
-        @Schema(name = "telegram_id", requiredMode = Schema.RequiredMode.REQUIRED, format = "int64", minimum = "1",
-                maximum = "9223372036854775807", example = "123456789")
+        @Schema(
+                name = "telegram_id",
+                requiredMode = Schema.RequiredMode.REQUIRED,
+                format = "int64",
+                minimum = "1",
+                maximum = "9223372036854775807",
+                example = "123456789")
         long telegramId,
-        @Schema(name = "verification_code", requiredMode = Schema.RequiredMode.REQUIRED, pattern = CODE_PATTERN,
-                example = "348291", description = "The 6 digits the Telegram bot sent, as a JSON string")
+
+        @Schema(
+                name = "verification_code",
+                requiredMode = Schema.RequiredMode.REQUIRED,
+                pattern = CODE_PATTERN,
+                example = "348291",
+                description = "The 6 digits the Telegram bot sent, as a JSON string")
         String verificationCode) {
 
     static final String CODE_PATTERN = "^[0-9]{6}$";
@@ -27,7 +36,10 @@ record VerifyRequest(
         long telegramId = json.positiveLong("telegram_id");
         String code = json.string("verification_code");
         if (code != null && !CODE.matcher(code).matches()) {
-            json.reject("verification_code", "string_pattern_mismatch", "String should match pattern '" + CODE_PATTERN + "'",
+            json.reject(
+                    "verification_code",
+                    "string_pattern_mismatch",
+                    "String should match pattern '" + CODE_PATTERN + "'",
                     Map.of("pattern", CODE_PATTERN));
         }
         json.validate();

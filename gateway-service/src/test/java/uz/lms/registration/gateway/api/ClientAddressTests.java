@@ -1,12 +1,11 @@
 package uz.lms.registration.gateway.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.apache.catalina.util.NetMask;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientAddressTests {
 
@@ -19,7 +18,8 @@ class ClientAddressTests {
 
     @Test
     void behindTrustedProxiesTheClientIsTheRightMostHopThatIsNoneOfThem() {
-        assertThat(addresses.of(request("10.0.0.1", "198.51.100.7, 203.0.113.1, 10.0.0.9"))).isEqualTo("203.0.113.1");
+        assertThat(addresses.of(request("10.0.0.1", "198.51.100.7, 203.0.113.1, 10.0.0.9")))
+                .isEqualTo("203.0.113.1");
     }
 
     @Test
@@ -35,7 +35,8 @@ class ClientAddressTests {
 
     @Test
     void aHopThatIsNoAddressEndsTheWalkAtTheLastOneBelieved() {
-        assertThat(addresses.of(request("10.0.0.1", "203.0.113.1, evil.example, 10.0.0.9"))).isEqualTo("10.0.0.9");
+        assertThat(addresses.of(request("10.0.0.1", "203.0.113.1, evil.example, 10.0.0.9")))
+                .isEqualTo("10.0.0.9");
         assertThat(addresses.of(request("10.0.0.1", "999.1.1.1"))).isEqualTo("10.0.0.1");
         assertThat(addresses.of(request("10.0.0.1", ""))).isEqualTo("10.0.0.1");
     }

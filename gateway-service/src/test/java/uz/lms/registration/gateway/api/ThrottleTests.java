@@ -1,7 +1,18 @@
 package uz.lms.registration.gateway.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,25 +33,18 @@ import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.testsupport.MutableClock;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.times;
-import static org.mockito.Mockito.verify;
-
 /**
  * {@code gateway.rate-limit}: each client may send a burst of 3, then 1 a second; all together a burst of 5, then
  * 2 a second. The proxies of 10.0.0.0/8 say in {@code X-Forwarded-For} whom they forward. Time moves by hand.
  */
-@WebMvcTest(properties = {"gateway.rate-limit.per-client.burst=3", "gateway.rate-limit.per-client.per-second=1",
-        "gateway.rate-limit.total.burst=5", "gateway.rate-limit.total.per-second=2",
-        "gateway.rate-limit.trusted-proxies=10.0.0.0/8"})
+@WebMvcTest(
+        properties = {
+            "gateway.rate-limit.per-client.burst=3",
+            "gateway.rate-limit.per-client.per-second=1",
+            "gateway.rate-limit.total.burst=5",
+            "gateway.rate-limit.total.per-second=2",
+            "gateway.rate-limit.trusted-proxies=10.0.0.0/8"
+        })
 @Import({Outcomes.class, SimpleMeterRegistry.class, ThrottleTests.Time.class})
 class ThrottleTests {
 
@@ -61,10 +65,12 @@ class ThrottleTests {
     @BeforeEach
     void everyBucketIsFullAndVerificationServiceAnswers() {
         clock.advance(Duration.ofHours(1));
-        given(verificationClient.register(any())).willReturn(CompletableFuture.completedFuture(
-                new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
-        given(verificationClient.verify(any())).willReturn(CompletableFuture.completedFuture(
-                new VerificationReply(UUID.randomUUID(), Instant.now(), 1, new VerificationOutcome.Verified())));
+        given(verificationClient.register(any()))
+                .willReturn(CompletableFuture.completedFuture(new RegistrationReply(
+                        UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
+        given(verificationClient.verify(any()))
+                .willReturn(CompletableFuture.completedFuture(new VerificationReply(
+                        UUID.randomUUID(), Instant.now(), 1, new VerificationOutcome.Verified())));
     }
 
     @Test
@@ -79,10 +85,12 @@ class ThrottleTests {
                 .hasStatus(429)
                 .hasHeader("Retry-After", "1")
                 .hasContentType(MediaType.APPLICATION_JSON)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Too many requests, try again in 1 seconds\"}");
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": \"Too many requests, try again in 1 seconds\"}");
         assertThat(register("203.0.113.2")).hasStatusOk();
         verify(verificationClient, times(4)).register(any());
-        assertThat(meters.counter("gateway.outcomes", "endpoint", "register", "outcome", "throttled").count())
+        assertThat(meters.counter("gateway.outcomes", "endpoint", "register", "outcome", "throttled")
+                        .count())
                 .isEqualTo(throttledBefore + 1);
     }
 
@@ -92,8 +100,11 @@ class ThrottleTests {
             register("203.0.113.3");
         }
 
-        assertThat(mvc.post().uri("/verify").with(from("203.0.113.3")).contentType(MediaType.APPLICATION_JSON)
-                .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
+        assertThat(mvc.post()
+                        .uri("/verify")
+                        .with(from("203.0.113.3"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"telegram_id\": 1, \"verification_code\": \"348291\"}"))
                 .hasStatus(429);
         verify(verificationClient, never()).verify(any());
     }
@@ -129,8 +140,12 @@ class ThrottleTests {
             register("203.0.113.8");
         }
 
-        assertThat(mvc.post().uri("/register").with(from("203.0.113.8")).contentType(MediaType.APPLICATION_JSON)
-                .content("{")).hasStatus(429);
+        assertThat(mvc.post()
+                        .uri("/register")
+                        .with(from("203.0.113.8"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{"))
+                .hasStatus(429);
     }
 
     @Test
@@ -162,13 +177,22 @@ class ThrottleTests {
     }
 
     private MvcTestResult register(String address) {
-        return mvc.post().uri("/register").with(from(address)).contentType(MediaType.APPLICATION_JSON).content(REGISTER)
+        return mvc.post()
+                .uri("/register")
+                .with(from(address))
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(REGISTER)
                 .exchange();
     }
 
     private MvcTestResult register(String proxy, String forwardedFor) {
-        return mvc.post().uri("/register").with(from(proxy)).header("X-Forwarded-For", forwardedFor)
-                .contentType(MediaType.APPLICATION_JSON).content(REGISTER).exchange();
+        return mvc.post()
+                .uri("/register")
+                .with(from(proxy))
+                .header("X-Forwarded-For", forwardedFor)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(REGISTER)
+                .exchange();
     }
 
     static RequestPostProcessor from(String address) {

@@ -1,6 +1,16 @@
 package uz.lms.registration.gateway.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verify;
+import static uz.lms.registration.gateway.api.ThrottleTests.from;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,20 +25,13 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.testsupport.MutableClock;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.verify;
-import static uz.lms.registration.gateway.api.ThrottleTests.from;
-
 /** With {@code gateway.api-key} set, the client is whoever holds the key: the operator's front end. */
-@WebMvcTest(properties = {"gateway.api-key=s3cret-key", "gateway.rate-limit.per-client.burst=3",
-        "gateway.rate-limit.per-client.per-second=1"})
+@WebMvcTest(
+        properties = {
+            "gateway.api-key=s3cret-key",
+            "gateway.rate-limit.per-client.burst=3",
+            "gateway.rate-limit.per-client.per-second=1"
+        })
 @Import({Outcomes.class, SimpleMeterRegistry.class, ThrottleTests.Time.class})
 class ThrottleWithApiKeyTests {
 
@@ -44,8 +47,9 @@ class ThrottleWithApiKeyTests {
     @BeforeEach
     void theBucketIsFullAndVerificationServiceAnswers() {
         clock.advance(Duration.ofHours(1));
-        given(verificationClient.register(any())).willReturn(CompletableFuture.completedFuture(
-                new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
+        given(verificationClient.register(any()))
+                .willReturn(CompletableFuture.completedFuture(new RegistrationReply(
+                        UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
     }
 
     @Test
@@ -68,8 +72,12 @@ class ThrottleWithApiKeyTests {
     }
 
     private MvcTestResult register(String address, String key) {
-        return mvc.post().uri("/register").with(from(address)).header("X-API-Key", key)
+        return mvc.post()
+                .uri("/register")
+                .with(from(address))
+                .header("X-API-Key", key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .content("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}").exchange();
+                .content("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}")
+                .exchange();
     }
 }

@@ -1,7 +1,17 @@
 package uz.lms.registration.gateway.registration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willReturn;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,17 +32,6 @@ import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.Outcomes;
-
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.BDDMockito.willAnswer;
-import static org.mockito.BDDMockito.willReturn;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
 
 // All requests come from one address, faster than a client may send: the rate limits are ThrottleTests'.
 @WebMvcTest(controllers = RegistrationController.class, properties = "gateway.rate-limit.enabled=false")
@@ -61,7 +60,8 @@ class RegistrationControllerTests {
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
                 .hasStatusOk()
-                .bodyJson().isStrictlyEqualTo("{\"message\": \"Verification code sent\", \"expires_in\": 60}");
+                .bodyJson()
+                .isStrictlyEqualTo("{\"message\": \"Verification code sent\", \"expires_in\": 60}");
         assertThat(outcomes("code_sent")).isEqualTo(before + 1);
     }
 
@@ -78,14 +78,24 @@ class RegistrationControllerTests {
             assertThat(command.language()).isEqualTo("uz");
             assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
         });
-        assertThat(sent.getAllValues().get(0).eventId()).isNotEqualTo(sent.getAllValues().get(1).eventId());
+        assertThat(sent.getAllValues().get(0).eventId())
+                .isNotEqualTo(sent.getAllValues().get(1).eventId());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"+998901234567", "998901234567", "901234567", "+998 90 123 45 67", "+998-90-123-45-67",
-            "90 123-45-67", " +998901234567 "})
+    @ValueSource(
+            strings = {
+                "+998901234567",
+                "998901234567",
+                "901234567",
+                "+998 90 123 45 67",
+                "+998-90-123-45-67",
+                "90 123-45-67",
+                " +998901234567 "
+            })
     void phoneNumbersAreAcceptedWithOrWithoutPlusSpacesOrDashesAndNormalizedToE164(String phone) {
-        assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"" + phone + "\"}")).hasStatusOk();
+        assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"" + phone + "\"}"))
+                .hasStatusOk();
 
         ArgumentCaptor<RegisterUser> sent = ArgumentCaptor.forClass(RegisterUser.class);
         verify(registrations).register(sent.capture());
@@ -102,12 +112,25 @@ class RegistrationControllerTests {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "12345", "abc", "+998", "+99890123456789012", "+998 (90) 123-45-67", "1-800-FLOWERS",
-            "+998.90.123.45.67", "+998901234567 ext. 5", "+000000000000", "++998901234567"})
+    @ValueSource(
+            strings = {
+                "",
+                "12345",
+                "abc",
+                "+998",
+                "+99890123456789012",
+                "+998 (90) 123-45-67",
+                "1-800-FLOWERS",
+                "+998.90.123.45.67",
+                "+998901234567 ext. 5",
+                "+000000000000",
+                "++998901234567"
+            })
     void anInvalidPhoneNumberIsRejected(String phone) {
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"" + phone + "\"}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"value_error\", \"loc\": [\"body\", \"phone_number\"], "
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": [{\"type\": \"value_error\", \"loc\": [\"body\", \"phone_number\"], "
                         + "\"msg\": \"value is not a valid phone number\", \"input\": \"" + phone + "\"}]}");
         verify(registrations, never()).register(any());
     }
@@ -117,7 +140,8 @@ class RegistrationControllerTests {
     void aPhoneNumberThatIsNotAJsonStringIsRejected(String phone) {
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": " + phone + "}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"string_type\", \"loc\": [\"body\", \"phone_number\"], "
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": [{\"type\": \"string_type\", \"loc\": [\"body\", \"phone_number\"], "
                         + "\"msg\": \"Input should be a valid string\", \"input\": " + phone + "}]}");
     }
 
@@ -126,7 +150,8 @@ class RegistrationControllerTests {
     void aTelegramIdThatIsNotAJsonIntegerIsNotCoerced(String telegramId) {
         assertThat(register("{\"telegram_id\": " + telegramId + ", \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"int_type\", \"loc\": [\"body\", \"telegram_id\"], "
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": [{\"type\": \"int_type\", \"loc\": [\"body\", \"telegram_id\"], "
                         + "\"msg\": \"Input should be a valid integer\", \"input\": " + telegramId + "}]}");
         verify(registrations, never()).register(any());
     }
@@ -136,9 +161,11 @@ class RegistrationControllerTests {
     void aTelegramIdBelowOneIsRejected(String telegramId) {
         assertThat(register("{\"telegram_id\": " + telegramId + ", \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"greater_than_equal\", \"loc\": [\"body\", \"telegram_id\"], "
-                        + "\"msg\": \"Input should be greater than or equal to 1\", \"input\": " + telegramId
-                        + ", \"ctx\": {\"ge\": 1}}]}");
+                .bodyJson()
+                .isStrictlyEqualTo(
+                        "{\"detail\": [{\"type\": \"greater_than_equal\", \"loc\": [\"body\", \"telegram_id\"], "
+                                + "\"msg\": \"Input should be greater than or equal to 1\", \"input\": " + telegramId
+                                + ", \"ctx\": {\"ge\": 1}}]}");
     }
 
     @ParameterizedTest
@@ -146,33 +173,39 @@ class RegistrationControllerTests {
     void aTelegramIdAboveTwoToTheSixtyThreeMinusOneIsRejected(String telegramId) {
         assertThat(register("{\"telegram_id\": " + telegramId + ", \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"less_than_equal\", \"loc\": [\"body\", \"telegram_id\"], "
-                        + "\"msg\": \"Input should be less than or equal to 9223372036854775807\", \"input\": " + telegramId
-                        + ", \"ctx\": {\"le\": 9223372036854775807}}]}");
+                .bodyJson()
+                .isStrictlyEqualTo(
+                        "{\"detail\": [{\"type\": \"less_than_equal\", \"loc\": [\"body\", \"telegram_id\"], "
+                                + "\"msg\": \"Input should be less than or equal to 9223372036854775807\", \"input\": "
+                                + telegramId
+                                + ", \"ctx\": {\"le\": 9223372036854775807}}]}");
     }
 
     @Test
     void theLargestTelegramIdIsAccepted() {
         assertThat(register("{\"telegram_id\": 9223372036854775807, \"phone_number\": \"+998901234567\"}"))
                 .hasStatusOk();
-        verify(registrations).register(
-                org.mockito.ArgumentMatchers.argThat(command -> command.telegramId() == Long.MAX_VALUE));
+        verify(registrations)
+                .register(org.mockito.ArgumentMatchers.argThat(command -> command.telegramId() == Long.MAX_VALUE));
     }
 
     @Test
     void everyMissingFieldIsReportedWithTheBodyAsInput() {
         assertThat(register("{}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": ["
-                        + "{\"type\": \"missing\", \"loc\": [\"body\", \"telegram_id\"], \"msg\": \"Field required\", \"input\": {}},"
-                        + "{\"type\": \"missing\", \"loc\": [\"body\", \"phone_number\"], \"msg\": \"Field required\", \"input\": {}}]}");
+                .bodyJson()
+                .isStrictlyEqualTo(
+                        "{\"detail\": ["
+                                + "{\"type\": \"missing\", \"loc\": [\"body\", \"telegram_id\"], \"msg\": \"Field required\", \"input\": {}},"
+                                + "{\"type\": \"missing\", \"loc\": [\"body\", \"phone_number\"], \"msg\": \"Field required\", \"input\": {}}]}");
     }
 
     @Test
     void unknownFieldsAreRejectedWithoutEchoingTheirValues() {
         assertThat(register("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\", \"code\": \"348291\"}"))
                 .hasStatus(422)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": [{\"type\": \"extra_forbidden\", \"loc\": [\"body\", \"code\"], "
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": [{\"type\": \"extra_forbidden\", \"loc\": [\"body\", \"code\"], "
                         + "\"msg\": \"Extra inputs are not permitted\", \"input\": \"[redacted]\"}]}");
     }
 
@@ -180,7 +213,8 @@ class RegistrationControllerTests {
     void allProblemsAreReportedAtOnceInFieldOrder() {
         assertThat(register("{\"junk\": 1, \"phone_number\": \"no\", \"telegram_id\": -3}"))
                 .hasStatus(422)
-                .bodyJson().extractingPath("$.detail[*].type")
+                .bodyJson()
+                .extractingPath("$.detail[*].type")
                 .isEqualTo(java.util.List.of("greater_than_equal", "value_error", "extra_forbidden"));
     }
 
@@ -190,7 +224,8 @@ class RegistrationControllerTests {
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(409)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Share this phone number with the bot first\"}");
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": \"Share this phone number with the bot first\"}");
     }
 
     @Test
@@ -199,7 +234,8 @@ class RegistrationControllerTests {
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(409)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": \"User is already verified\"}");
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": \"User is already verified\"}");
     }
 
     @Test
@@ -208,7 +244,8 @@ class RegistrationControllerTests {
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
                 .hasStatus(409)
-                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Phone number is already registered\"}");
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": \"Phone number is already registered\"}");
     }
 
     @Test
@@ -217,33 +254,48 @@ class RegistrationControllerTests {
 
         MvcTestResult result = register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}");
 
-        assertThat(result).hasStatus(429).hasHeader("Retry-After", "27")
-                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Too many requests, try again in 27 seconds\"}");
+        assertThat(result)
+                .hasStatus(429)
+                .hasHeader("Retry-After", "27")
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": \"Too many requests, try again in 27 seconds\"}");
     }
 
     @Test
     void noReplyInTimeIsServiceUnavailable() {
         double before = outcomes("unavailable");
         willReturn(CompletableFuture.failedFuture(new KafkaReplyTimeoutException("Reply timed out")))
-                .given(registrations).register(any());
+                .given(registrations)
+                .register(any());
 
         assertThat(register("{\"telegram_id\": 123456789, \"phone_number\": \"+998901234567\"}"))
-                .hasStatus(503).hasHeader("Retry-After", "5")
-                .bodyJson().isStrictlyEqualTo("{\"detail\": \"Service temporarily unavailable\"}");
+                .hasStatus(503)
+                .hasHeader("Retry-After", "5")
+                .bodyJson()
+                .isStrictlyEqualTo("{\"detail\": \"Service temporarily unavailable\"}");
         assertThat(outcomes("unavailable")).isEqualTo(before + 1);
     }
 
     private double outcomes(String outcome) {
-        return meters.counter("gateway.outcomes", "endpoint", "register", "outcome", outcome).count();
+        return meters.counter("gateway.outcomes", "endpoint", "register", "outcome", outcome)
+                .count();
     }
 
     private void answer(RegistrationOutcome outcome) {
-        willAnswer(invocation -> CompletableFuture.completedFuture(new RegistrationReply(UUID.randomUUID(),
-                Instant.now(), invocation.<RegisterUser>getArgument(0).telegramId(), outcome)))
-                .given(registrations).register(any());
+        willAnswer(invocation -> CompletableFuture.completedFuture(new RegistrationReply(
+                        UUID.randomUUID(),
+                        Instant.now(),
+                        invocation.<RegisterUser>getArgument(0).telegramId(),
+                        outcome)))
+                .given(registrations)
+                .register(any());
     }
 
     private MvcTestResult register(String json) {
-        return mvc.post().uri("/register").contentType(MediaType.APPLICATION_JSON).content(json).exchange();
+        return mvc.post()
+                .uri("/register")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json)
+                .exchange();
     }
 }

@@ -1,6 +1,14 @@
 package uz.lms.registration.gateway.registration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verify;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,18 +23,10 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.api.Outcomes;
 
-import java.time.Instant;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.verify;
-
 /** The operator's own front end, trusted with the numbers it sends: the specification's original flow. */
-@WebMvcTest(controllers = RegistrationController.class, properties = {"gateway.trust-caller-phone-numbers=true",
-        "gateway.api-key=front-end-key"})
+@WebMvcTest(
+        controllers = RegistrationController.class,
+        properties = {"gateway.trust-caller-phone-numbers=true", "gateway.api-key=front-end-key"})
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class TrustedCallersTests {
 
@@ -38,12 +38,15 @@ class TrustedCallersTests {
 
     @Test
     void theCommandSaysTheCallerVouchesForTheNumber() {
-        given(registrations.register(any())).willReturn(CompletableFuture.completedFuture(
-                new RegistrationReply(UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
+        given(registrations.register(any()))
+                .willReturn(CompletableFuture.completedFuture(new RegistrationReply(
+                        UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
 
-        assertThat(mvc.post().uri("/register").header("X-API-Key", "front-end-key")
-                .contentType(MediaType.APPLICATION_JSON)
-                .content("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}"))
+        assertThat(mvc.post()
+                        .uri("/register")
+                        .header("X-API-Key", "front-end-key")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"telegram_id\": 1, \"phone_number\": \"+998901234567\"}"))
                 .hasStatusOk();
 
         ArgumentCaptor<RegisterUser> sent = ArgumentCaptor.forClass(RegisterUser.class);

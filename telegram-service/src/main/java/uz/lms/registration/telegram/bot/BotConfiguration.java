@@ -1,5 +1,7 @@
 package uz.lms.registration.telegram.bot;
 
+import java.net.URI;
+import java.time.Clock;
 import okhttp3.OkHttpClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -7,9 +9,6 @@ import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 import uz.lms.registration.telegram.TelegramProperties;
-
-import java.net.URI;
-import java.time.Clock;
 
 /** The bot's side of the Bot API: sending messages, within Telegram's limits. */
 @Configuration(proxyBeanMethods = false)
@@ -38,7 +37,10 @@ class BotConfiguration {
 
     @Bean
     Messenger messenger(TelegramClient client, TelegramProperties properties, Clock clock) {
-        return new Messenger(client, new SendRateLimiter(properties.rateLimit().perChat(),
-                properties.rateLimit().perSecond(), System::nanoTime), clock);
+        return new Messenger(
+                client,
+                new SendRateLimiter(
+                        properties.rateLimit().perChat(), properties.rateLimit().perSecond(), System::nanoTime),
+                clock);
     }
 }

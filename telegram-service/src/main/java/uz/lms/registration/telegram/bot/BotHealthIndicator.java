@@ -24,7 +24,10 @@ class BotHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        return properties.hasBotToken() ? Health.up().build()
-                : Health.down().withDetail("reason", "telegram.bot-token is not set").build();
+        return properties.hasBotToken()
+                ? Health.up().build()
+                : Health.down()
+                        .withDetail("reason", "telegram.bot-token is not set")
+                        .build();
     }
 }

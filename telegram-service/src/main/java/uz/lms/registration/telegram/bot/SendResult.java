@@ -6,17 +6,14 @@ import org.jspecify.annotations.Nullable;
 public sealed interface SendResult {
 
     /** Telegram accepted the message. */
-    record Sent() implements SendResult {
-    }
+    record Sent() implements SendResult {}
 
     /**
      * Telegram refused the message for good: 403 (the user blocked the bot or never started it),
      * 400 (chat not found, ...).
      */
-    record Refused(int errorCode, @Nullable String description) implements SendResult {
-    }
+    record Refused(int errorCode, @Nullable String description) implements SendResult {}
 
     /** The deadline passed before Telegram would take the message (rate limits, outages). */
-    record TooLate() implements SendResult {
-    }
+    record TooLate() implements SendResult {}
 }

@@ -1,10 +1,9 @@
 package uz.lms.registration.telegram.bot;
 
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
-
-import java.util.Locale;
 
 /** The bot's texts, from the {@code messages} bundles: Uzbek by default, Russian and English on request. */
 @Component

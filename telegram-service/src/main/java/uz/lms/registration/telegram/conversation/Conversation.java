@@ -1,5 +1,12 @@
 package uz.lms.registration.telegram.conversation;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,14 +35,6 @@ import uz.lms.registration.telegram.bot.SendResult;
 import uz.lms.registration.telegram.bot.Texts;
 import uz.lms.registration.telegram.polling.ChatUpdate;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.regex.Pattern;
-
 /**
  * Answers users' messages from {@code telegram.updates}: {@code /start} asks for the contact, the
  * user's own contact registers them, six digits verify, anything else gets help. Only private chats
@@ -62,7 +61,9 @@ class Conversation {
         this.clock = clock;
     }
 
-    @KafkaListener(id = "telegram-conversation", topics = TelegramTopics.UPDATES,
+    @KafkaListener(
+            id = "telegram-conversation",
+            topics = TelegramTopics.UPDATES,
             properties = "spring.json.value.default.type=uz.lms.registration.telegram.polling.ChatUpdate")
     void answer(ChatUpdate update) throws InterruptedException {
         String text = update.text() == null ? "" : update.text().strip();
@@ -97,21 +98,29 @@ class Conversation {
             reply(update, texts.get("phone.invalid", language), contactKeyboard(language));
             return;
         }
-        Optional<RegistrationOutcome> outcome = replied(verification.register(new RegisterUser(update.commandId(),
-                clock.instant(), update.userId(), phoneNumber.get(), language, RegisterUser.Source.TELEGRAM_CONTACT)))
+        Optional<RegistrationOutcome> outcome = replied(verification.register(new RegisterUser(
+                        update.commandId(),
+                        clock.instant(),
+                        update.userId(),
+                        phoneNumber.get(),
+                        language,
+                        RegisterUser.Source.TELEGRAM_CONTACT)))
                 .map(RegistrationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;
         }
-        log.info("registration telegram_id={} outcome={}", update.userId(), outcome.get().type());
+        log.info(
+                "registration telegram_id={} outcome={}",
+                update.userId(),
+                outcome.get().type());
         Optional<String> answer = switch (outcome.get()) {
             // The code's own message answers (CodeDelivery): a notice sent from here could reach the chat after it.
             case RegistrationOutcome.CodeSent sent -> Optional.empty();
             case AlreadyVerified already -> Optional.of(texts.get("already.verified", language));
             case PhoneNumberTaken taken -> Optional.of(texts.get("phone.taken", language));
-            case RegistrationOutcome.TooManyRequests tooMany -> Optional.of(texts.get("too.many.requests", language,
-                    tooMany.retryAfter()));
+            case RegistrationOutcome.TooManyRequests tooMany ->
+                Optional.of(texts.get("too.many.requests", language, tooMany.retryAfter()));
             // Not expected for a contact, which attests the number; should it come, sharing it again starts over.
             case RegistrationOutcome.ShareNumberFirst shareFirst -> Optional.of(texts.get("share.first", language));
         };
@@ -122,13 +131,17 @@ class Conversation {
 
     private void verify(ChatUpdate update, String code) throws InterruptedException {
         String language = update.language();
-        Optional<VerificationOutcome> outcome = replied(verification.verify(new VerifyCode(update.commandId(),
-                clock.instant(), update.userId(), code, Channel.CHAT))).map(VerificationReply::outcome);
+        Optional<VerificationOutcome> outcome = replied(verification.verify(
+                        new VerifyCode(update.commandId(), clock.instant(), update.userId(), code, Channel.CHAT)))
+                .map(VerificationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
             return;
         }
-        log.info("verification telegram_id={} outcome={}", update.userId(), outcome.get().type());
+        log.info(
+                "verification telegram_id={} outcome={}",
+                update.userId(),
+                outcome.get().type());
         String answer = switch (outcome.get()) {
             case VerificationOutcome.Verified verified -> texts.get("verified", language);
             case VerificationOutcome.InvalidOrExpiredCode invalid -> texts.get("code.invalid", language);
@@ -152,14 +165,23 @@ class Conversation {
     }
 
     private ReplyKeyboard contactKeyboard(String language) {
-        KeyboardButton share = KeyboardButton.builder().text(texts.get("share.contact", language)).requestContact(true)
+        KeyboardButton share = KeyboardButton.builder()
+                .text(texts.get("share.contact", language))
+                .requestContact(true)
                 .build();
-        return ReplyKeyboardMarkup.builder().keyboardRow(new KeyboardRow(List.of(share))).oneTimeKeyboard(true)
-                .resizeKeyboard(true).build();
+        return ReplyKeyboardMarkup.builder()
+                .keyboardRow(new KeyboardRow(List.of(share)))
+                .oneTimeKeyboard(true)
+                .resizeKeyboard(true)
+                .build();
     }
 
     private void reply(ChatUpdate update, String text, @Nullable ReplyKeyboard keyboard) throws InterruptedException {
-        SendMessage message = SendMessage.builder().chatId(update.chatId()).text(text).replyMarkup(keyboard).build();
+        SendMessage message = SendMessage.builder()
+                .chatId(update.chatId())
+                .text(text)
+                .replyMarkup(keyboard)
+                .build();
         SendResult result = messenger.send(message, clock.instant().plus(REPLY_DEADLINE));
         if (!(result instanceof SendResult.Sent)) {
             log.warn("reply not delivered chat_id={} result={}", update.chatId(), result);

@@ -3,7 +3,6 @@ package uz.lms.registration.telegram.conversation;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -13,8 +12,7 @@ final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final String DEFAULT_REGION = "UZ";
 
-    private PhoneNumbers() {
-    }
+    private PhoneNumbers() {}
 
     /**
      * Telegram gives a contact's number in international form, but often without the {@code +}

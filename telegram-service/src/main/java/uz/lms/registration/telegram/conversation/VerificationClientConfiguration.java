@@ -15,10 +15,12 @@ import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
 class VerificationClientConfiguration {
 
     @Bean
-    VerificationClient verificationClient(ProducerFactory<String, Object> producers,
-                                          ConsumerFactory<String, Object> consumers, TelegramProperties properties) {
-        return new VerificationClient(producers, consumers, "telegram", properties.replyTimeout(),
-                properties.topicPartitions());
+    VerificationClient verificationClient(
+            ProducerFactory<String, Object> producers,
+            ConsumerFactory<String, Object> consumers,
+            TelegramProperties properties) {
+        return new VerificationClient(
+                producers, consumers, "telegram", properties.replyTimeout(), properties.topicPartitions());
     }
 
     @Bean

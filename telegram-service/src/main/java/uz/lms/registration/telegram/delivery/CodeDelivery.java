@@ -1,5 +1,9 @@
 package uz.lms.registration.telegram.delivery;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -15,11 +19,6 @@ import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
 import uz.lms.registration.telegram.bot.Messenger;
 import uz.lms.registration.telegram.bot.SendResult;
 import uz.lms.registration.telegram.bot.Texts;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.UUID;
 
 /**
  * Sends issued codes to users' private chats and reports each result on {@code code.deliveries}.
@@ -39,8 +38,12 @@ class CodeDelivery {
     private final Clock clock;
     private final DeliveredCodes delivered;
 
-    CodeDelivery(Messenger messenger, Texts texts, KafkaTemplate<String, Object> kafka, Clock clock,
-                 DeliveredCodes delivered) {
+    CodeDelivery(
+            Messenger messenger,
+            Texts texts,
+            KafkaTemplate<String, Object> kafka,
+            Clock clock,
+            DeliveredCodes delivered) {
         this.messenger = messenger;
         this.texts = texts;
         this.kafka = kafka;
@@ -48,18 +51,26 @@ class CodeDelivery {
         this.delivered = delivered;
     }
 
-    @KafkaListener(id = "telegram-code-delivery", topics = Topics.VERIFICATION_CODES,
+    @KafkaListener(
+            id = "telegram-code-delivery",
+            topics = Topics.VERIFICATION_CODES,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.DeliverCode")
     void deliver(DeliverCode code) throws InterruptedException {
         if (delivered.handled(code)) {
-            log.info("code delivery telegram_id={} code_event_id={} redelivered: handled before", code.telegramId(),
+            log.info(
+                    "code delivery telegram_id={} code_event_id={} redelivered: handled before",
+                    code.telegramId(),
                     code.eventId());
             return;
         }
         DeliveryEvent result = clock.instant().isBefore(code.expiresAt()) ? send(code) : expired(code);
-        kafka.send(Topics.CODE_DELIVERIES, Topics.key(code.telegramId()), result).join();
+        kafka.send(Topics.CODE_DELIVERIES, Topics.key(code.telegramId()), result)
+                .join();
         delivered.remember(code);
-        log.info("code delivery telegram_id={} code_event_id={} result={}", code.telegramId(), code.eventId(),
+        log.info(
+                "code delivery telegram_id={} code_event_id={} result={}",
+                code.telegramId(),
+                code.eventId(),
                 switch (result) {
                     case DeliveryEvent.CodeDeliveryFailed failed -> "failed reason=" + failed.reason();
                     default -> result.getClass().getSimpleName();
@@ -77,17 +88,18 @@ class CodeDelivery {
                 .replyMarkup(new ReplyKeyboardRemove(true))
                 .build();
         return switch (messenger.send(message, code.expiresAt())) {
-            case SendResult.Sent sent -> new DeliveryEvent.CodeDelivered(UUID.randomUUID(), clock.instant(),
-                    code.telegramId(), code.eventId());
+            case SendResult.Sent sent ->
+                new DeliveryEvent.CodeDelivered(UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId());
             case SendResult.TooLate late -> expired(code);
-            case SendResult.Refused refused -> new DeliveryEvent.CodeDeliveryFailed(UUID.randomUUID(), clock.instant(),
-                    code.telegramId(), code.eventId(), reason(refused));
+            case SendResult.Refused refused ->
+                new DeliveryEvent.CodeDeliveryFailed(
+                        UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId(), reason(refused));
         };
     }
 
     private DeliveryEvent expired(DeliverCode code) {
-        return new DeliveryEvent.CodeExpiredBeforeDelivery(UUID.randomUUID(), clock.instant(), code.telegramId(),
-                code.eventId(), code.expiresAt());
+        return new DeliveryEvent.CodeExpiredBeforeDelivery(
+                UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId(), code.expiresAt());
     }
 
     private static String reason(SendResult.Refused refused) {
@@ -95,6 +107,8 @@ class CodeDelivery {
             return "blocked";
         }
         String description = String.valueOf(refused.description());
-        return description.toLowerCase(Locale.ROOT).contains("chat not found") ? "chat_not_found" : "telegram_error: " + description;
+        return description.toLowerCase(Locale.ROOT).contains("chat not found")
+                ? "chat_not_found"
+                : "telegram_error: " + description;
     }
 }

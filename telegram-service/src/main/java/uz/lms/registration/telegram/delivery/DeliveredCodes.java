@@ -1,13 +1,12 @@
 package uz.lms.registration.telegram.delivery;
 
-import org.springframework.stereotype.Component;
-import uz.lms.registration.contracts.DeliverCode;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+import uz.lms.registration.contracts.DeliverCode;
 
 /**
  * The {@link DeliverCode} events this instance has handled, by {@code event_id}, each until its code

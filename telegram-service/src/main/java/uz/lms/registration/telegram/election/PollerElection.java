@@ -1,5 +1,8 @@
 package uz.lms.registration.telegram.election;
 
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.StickyAssignor;
@@ -16,10 +19,6 @@ import uz.lms.registration.telegram.TelegramProperties;
 import uz.lms.registration.telegram.TelegramTopics;
 import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
 import uz.lms.registration.telegram.polling.UpdatePoller;
-
-import java.time.Duration;
-import java.util.Collection;
-import java.util.Properties;
 
 /**
  * Elects the one instance that polls Telegram. Every instance that may poll joins one consumer group
@@ -44,8 +43,10 @@ class PollerElection implements SmartLifecycle, ConsumerRebalanceListener {
     private final ConcurrentMessageListenerContainer<String, Object> container;
     private volatile boolean running;
 
-    PollerElection(UpdatePoller poller, ConcurrentKafkaListenerContainerFactory<String, Object> containers,
-                   TelegramProperties properties) {
+    PollerElection(
+            UpdatePoller poller,
+            ConcurrentKafkaListenerContainerFactory<String, Object> containers,
+            TelegramProperties properties) {
         this.poller = poller;
         this.enabled = properties.polling().enabled();
         Duration session = properties.polling().sessionTimeout();
@@ -55,8 +56,7 @@ class PollerElection implements SmartLifecycle, ConsumerRebalanceListener {
         ContainerProperties settings = container.getContainerProperties();
         settings.setGroupId(GROUP);
         settings.setConsumerRebalanceListener(this);
-        settings.setMessageListener((MessageListener<String, Object>) record -> {
-        });
+        settings.setMessageListener((MessageListener<String, Object>) record -> {});
         Properties consumer = new Properties();
         // Eager, not cooperative: the old owner's revocation completes before the new owner's assignment.
         // Sticky: an instance joining the group leaves polling where it is.

@@ -1,14 +1,13 @@
 package uz.lms.registration.telegram.polling;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import uz.lms.registration.telegram.bot.Texts;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A user's message to the bot, as much of a Telegram update as the conversation needs. Travels on
@@ -34,15 +33,25 @@ public record ChatUpdate(
     /** Messages from users only: edits, channel posts and the like are not part of the conversation. */
     static Optional<ChatUpdate> of(Update update) {
         Message message = update.getMessage();
-        if (message == null || message.getFrom() == null || Boolean.TRUE.equals(message.getFrom().getIsBot())) {
+        if (message == null
+                || message.getFrom() == null
+                || Boolean.TRUE.equals(message.getFrom().getIsBot())) {
             return Optional.empty();
         }
         SharedContact contact = message.hasContact()
-                ? new SharedContact(message.getContact().getPhoneNumber(), message.getContact().getUserId())
+                ? new SharedContact(
+                        message.getContact().getPhoneNumber(),
+                        message.getContact().getUserId())
                 : null;
-        return Optional.of(new ChatUpdate(update.getUpdateId(), message.getChatId(), message.getMessageId(),
-                message.getDate(), message.isUserMessage(),
-                message.getFrom().getId(), Texts.language(message.getFrom().getLanguageCode()), message.getText(),
+        return Optional.of(new ChatUpdate(
+                update.getUpdateId(),
+                message.getChatId(),
+                message.getMessageId(),
+                message.getDate(),
+                message.isUserMessage(),
+                message.getFrom().getId(),
+                Texts.language(message.getFrom().getLanguageCode()),
+                message.getText(),
                 contact));
     }
 
@@ -53,8 +62,8 @@ public record ChatUpdate(
      * ids started again (a new sandbox).
      */
     public UUID commandId() {
-        return UUID.nameUUIDFromBytes(("telegram-message:" + chatId + ":" + messageId + ":" + date)
-                .getBytes(StandardCharsets.UTF_8));
+        return UUID.nameUUIDFromBytes(
+                ("telegram-message:" + chatId + ":" + messageId + ":" + date).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -64,8 +73,9 @@ public record ChatUpdate(
     }
 
     /** @param userId the Telegram account the contact belongs to; null when it belongs to none */
-    public record SharedContact(@JsonProperty("phone_number") String phoneNumber,
-                                @JsonProperty("user_id") @Nullable Long userId) {
+    public record SharedContact(
+            @JsonProperty("phone_number") String phoneNumber,
+            @JsonProperty("user_id") @Nullable Long userId) {
 
         @Override
         public String toString() {

@@ -3,6 +3,14 @@ package uz.lms.registration.telegram.polling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,15 +28,6 @@ import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.telegram.TelegramProperties;
 import uz.lms.registration.telegram.TelegramTopics;
 import uz.lms.registration.telegram.bot.ConditionalOnBotToken;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Long-polls Telegram and puts every user message on {@code telegram.updates} before taking the next
@@ -54,8 +53,11 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
     private volatile @Nullable ScheduledExecutorService executor;
     private @Nullable OkHttpClient http;
 
-    UpdatePoller(TelegramProperties properties, TelegramUrl telegramUrl, KafkaTemplate<String, Object> kafka,
-                 MeterRegistry meters) {
+    UpdatePoller(
+            TelegramProperties properties,
+            TelegramUrl telegramUrl,
+            KafkaTemplate<String, Object> kafka,
+            MeterRegistry meters) {
         this.properties = properties;
         this.telegramUrl = telegramUrl;
         this.kafka = kafka;
@@ -77,7 +79,8 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
         // Not a daemon, though started from a consumer's virtual thread: only stop() may end it.
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("telegram-poller").daemon(false).factory());
-        OkHttpClient http = new OkHttpClient.Builder().readTimeout(timeout.plusSeconds(15)).build();
+        OkHttpClient http =
+                new OkHttpClient.Builder().readTimeout(timeout.plusSeconds(15)).build();
         executor.execute(() -> register(executor, http));
         this.executor = executor;
         this.http = http;
@@ -89,18 +92,22 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
         while (!executor.isShutdown()) {
             try {
                 // The library calls deleteWebhook first, which fails while Telegram cannot be reached.
-                new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> http, () -> executor,
-                        ExponentialBackOff::new)
-                        .registerBot(properties.botToken(), () -> telegramUrl, lastUpdateId -> GetUpdates.builder()
-                                .offset(lastUpdateId + 1)
-                                .timeout((int) timeout.toSeconds())
-                                .allowedUpdates(List.of("message"))
-                                .build(), this);
+                new TelegramBotsLongPollingApplication(
+                                ObjectMapper::new, () -> http, () -> executor, ExponentialBackOff::new)
+                        .registerBot(
+                                properties.botToken(),
+                                () -> telegramUrl,
+                                lastUpdateId -> GetUpdates.builder()
+                                        .offset(lastUpdateId + 1)
+                                        .timeout((int) timeout.toSeconds())
+                                        .allowedUpdates(List.of("message"))
+                                        .build(),
+                                this);
                 log.info("telegram polling started api={} timeout={}s", properties.apiUrl(), timeout.toSeconds());
                 return;
             } catch (TelegramApiException e) {
-                log.warn("telegram polling could not start, retrying in {} error={}", START_RETRY_PAUSE,
-                        e.getMessage());
+                log.warn(
+                        "telegram polling could not start, retrying in {} error={}", START_RETRY_PAUSE, e.getMessage());
                 try {
                     Thread.sleep(START_RETRY_PAUSE);
                 } catch (InterruptedException stopped) {
@@ -166,7 +173,9 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
                         .get(KAFKA_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                log.warn("telegram update not yet on Kafka, retrying update_id={} error={}", update.updateId(),
+                log.warn(
+                        "telegram update not yet on Kafka, retrying update_id={} error={}",
+                        update.updateId(),
                         e.getMessage());
                 Thread.sleep(KAFKA_RETRY_PAUSE);
             }

@@ -1,11 +1,10 @@
 package uz.lms.registration.telegram.bot;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The limiter's schedule on a hand-moved time source: no test waits for real time to pass. */
 class SendRateLimiterTests {

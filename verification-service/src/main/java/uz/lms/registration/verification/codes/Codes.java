@@ -1,16 +1,15 @@
 package uz.lms.registration.verification.codes;
 
-import org.jspecify.annotations.Nullable;
-import org.springframework.stereotype.Component;
-import uz.lms.registration.verification.CodeSecret;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import uz.lms.registration.verification.CodeSecret;
 
 /**
  * Issues six-digit codes and keeps them only as HMAC-SHA256, keyed by the code secret and bound

@@ -2,6 +2,15 @@ package uz.lms.registration.verification.commands;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -18,16 +27,6 @@ import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Verifications;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Consumes register and verify commands and answers each on its requester's reply topic. Logs one
@@ -58,8 +57,13 @@ class CommandListener {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    CommandListener(Commands commands, Registrations registrations, Verifications verifications,
-                    VerificationProperties properties, Clock clock, MeterRegistry meters) {
+    CommandListener(
+            Commands commands,
+            Registrations registrations,
+            Verifications verifications,
+            VerificationProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.commands = commands;
         this.registrations = registrations;
         this.verifications = verifications;
@@ -70,28 +74,47 @@ class CommandListener {
 
     // A consumer group per command topic, each named under verification-service's prefix (the one its Kafka
     // ACLs allow): static members keep one group.instance.id per instance, which must be unique in a group.
-    @KafkaListener(id = "registrations", groupId = "verification-service.registrations", topics = Topics.REGISTRATION_REQUESTS,
+    @KafkaListener(
+            id = "registrations",
+            groupId = "verification-service.registrations",
+            topics = Topics.REGISTRATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onRegister(ConsumerRecord<String, RegisterUser> record) {
         RegisterUser command = record.value();
-        handle("register", command.eventId(), command.telegramId(), record.headers(),
-                () -> new RegistrationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
-                        registrations.register(command)),
+        handle(
+                "register",
+                command.eventId(),
+                command.telegramId(),
+                record.headers(),
+                () -> new RegistrationReply(
+                        UUID.randomUUID(), clock.instant(), command.telegramId(), registrations.register(command)),
                 RegistrationReply::outcome);
     }
 
-    @KafkaListener(id = "verifications", groupId = "verification-service.verifications", topics = Topics.VERIFICATION_REQUESTS,
+    @KafkaListener(
+            id = "verifications",
+            groupId = "verification-service.verifications",
+            topics = Topics.VERIFICATION_REQUESTS,
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onVerify(ConsumerRecord<String, VerifyCode> record) {
         VerifyCode command = record.value();
-        handle("verify", command.eventId(), command.telegramId(), record.headers(),
-                () -> new VerificationReply(UUID.randomUUID(), clock.instant(), command.telegramId(),
-                        verifications.verify(command)),
+        handle(
+                "verify",
+                command.eventId(),
+                command.telegramId(),
+                record.headers(),
+                () -> new VerificationReply(
+                        UUID.randomUUID(), clock.instant(), command.telegramId(), verifications.verify(command)),
                 VerificationReply::outcome);
     }
 
-    private <R> void handle(String name, UUID eventId, long telegramId, Headers headers, Supplier<R> apply,
-                            Function<R, ? extends Outcome> outcomeOf) {
+    private <R> void handle(
+            String name,
+            UUID eventId,
+            long telegramId,
+            Headers headers,
+            Supplier<R> apply,
+            Function<R, ? extends Outcome> outcomeOf) {
         Timer.Sample sample = Timer.start(meters);
         Optional<ReplyAddress> replyTo = ReplyAddress.of(headers);
         Optional<Instant> deadline = deadline(headers);
@@ -99,13 +122,18 @@ class CommandListener {
         if (late(deadline)) {
             outcome = dropLate(name, eventId, telegramId, deadline.orElseThrow());
         } else if (replyTo.isPresent() && !replyTopics.contains(replyTo.get().topic())) {
-            log.warn("{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
-                    name, telegramId, eventId, replyTo.get().printableTopic());
+            log.warn(
+                    "{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
+                    name,
+                    telegramId,
+                    eventId,
+                    replyTo.get().printableTopic());
             outcome = UNKNOWN_REPLY_TOPIC;
         } else {
             try {
                 outcome = commands.execute(eventId, telegramId, replyTo, () -> {
-                            // Again once the transaction has its connection: a database outage may outlast the deadline.
+                            // Again once the transaction has its connection: a database outage may outlast the
+                            // deadline.
                             if (late(deadline)) {
                                 throw new Late();
                             }
@@ -126,19 +154,23 @@ class CommandListener {
     }
 
     private String dropLate(String name, UUID eventId, long telegramId, Instant deadline) {
-        log.warn("{} telegram_id={} event_id={} dropped: {} after its deadline, when its requester had given up",
-                name, telegramId, eventId, Duration.between(deadline, clock.instant()));
+        log.warn(
+                "{} telegram_id={} event_id={} dropped: {} after its deadline, when its requester had given up",
+                name,
+                telegramId,
+                eventId,
+                Duration.between(deadline, clock.instant()));
         return LATE;
     }
 
     /** Empty for a command sent without one, by a requester that waits for ever. */
     private static Optional<Instant> deadline(Headers headers) {
         Header deadline = headers.lastHeader(Topics.DEADLINE_HEADER);
-        return deadline == null ? Optional.empty()
+        return deadline == null
+                ? Optional.empty()
                 : Optional.of(Instant.parse(new String(deadline.value(), StandardCharsets.US_ASCII)));
     }
 
     /** Thrown within the command's transaction, to roll it back. */
-    private static final class Late extends RuntimeException {
-    }
+    private static final class Late extends RuntimeException {}
 }

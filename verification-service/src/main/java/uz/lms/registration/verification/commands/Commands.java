@@ -1,15 +1,14 @@
 package uz.lms.registration.verification.commands;
 
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.verification.outbox.Outbox;
-
-import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Applies a command exactly once, in one transaction with everything it causes: the change to

@@ -1,15 +1,14 @@
 package uz.lms.registration.verification.commands;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Repository;
-import uz.lms.registration.verification.VerificationProperties;
-
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+import uz.lms.registration.verification.VerificationProperties;
 
 /** The commands already applied, by {@code event_id}, with the reply each got. */
 @Repository
@@ -33,7 +32,8 @@ class ProcessedCommands {
      * commits, so a command is never applied twice.
      */
     Optional<byte[]> claim(UUID eventId) {
-        int inserted = jdbc.sql("INSERT INTO processed_commands (event_id, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        int inserted = jdbc.sql(
+                        "INSERT INTO processed_commands (event_id, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
                 .params(eventId, now())
                 .update();
         if (inserted == 1) {
@@ -46,7 +46,9 @@ class ProcessedCommands {
     }
 
     void complete(UUID eventId, byte[] reply) {
-        jdbc.sql("UPDATE processed_commands SET reply = ? WHERE event_id = ?").params(reply, eventId).update();
+        jdbc.sql("UPDATE processed_commands SET reply = ? WHERE event_id = ?")
+                .params(reply, eventId)
+                .update();
     }
 
     /**
@@ -62,9 +64,7 @@ class ProcessedCommands {
             deleted = jdbc.sql("""
                             DELETE FROM processed_commands WHERE event_id IN (
                                 SELECT event_id FROM processed_commands WHERE processed_at < ?
-                                LIMIT ? FOR UPDATE SKIP LOCKED)""")
-                    .params(floor, BATCH)
-                    .update();
+                                LIMIT ? FOR UPDATE SKIP LOCKED)""").params(floor, BATCH).update();
         } while (deleted == BATCH);
     }
 

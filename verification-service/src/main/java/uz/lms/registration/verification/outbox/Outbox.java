@@ -36,13 +36,21 @@ public class Outbox {
     }
 
     /** Publishes a request/reply answer to the requester's reply topic after the current transaction commits. */
-    public void appendReply(String replyTopic, @Nullable Integer replyPartition, byte @Nullable [] correlationId,
-                            long telegramId, byte[] reply) {
+    public void appendReply(
+            String replyTopic,
+            @Nullable Integer replyPartition,
+            byte @Nullable [] correlationId,
+            long telegramId,
+            byte[] reply) {
         insert(replyTopic, replyPartition, telegramId, correlationId, reply);
     }
 
-    private void insert(String topic, @Nullable Integer partition, long telegramId, byte @Nullable [] correlationId,
-                        byte[] payload) {
+    private void insert(
+            String topic,
+            @Nullable Integer partition,
+            long telegramId,
+            byte @Nullable [] correlationId,
+            byte[] payload) {
         long id = jdbc.sql("""
                         INSERT INTO outbox (topic, kafka_partition, record_key, correlation_id, payload)
                         VALUES (?, ?, ?, ?, ?) RETURNING id""")
@@ -53,6 +61,5 @@ public class Outbox {
     }
 
     /** A row was written to the outbox; the relay hears of it once its transaction has committed. */
-    record Appended(long id) {
-    }
+    record Appended(long id) {}
 }

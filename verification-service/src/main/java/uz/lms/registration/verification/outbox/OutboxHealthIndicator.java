@@ -2,14 +2,13 @@ package uz.lms.registration.verification.outbox;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.verification.VerificationProperties;
-
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Health's {@code outbox}: down when the publishing thread is dead or the oldest unpublished row is
@@ -30,11 +29,16 @@ class OutboxHealthIndicator extends AbstractHealthIndicator {
         this.jdbc = jdbc;
         this.relay = relay;
         this.stuckAfter = properties.outboxStuckAfter();
-        Gauge.builder("verification.outbox.oldest.age", this, health -> health.oldest().orElse(Duration.ZERO).toMillis() / 1000.0)
-                .baseUnit("seconds").description("age of the oldest outbox row not yet published")
+        Gauge.builder(
+                        "verification.outbox.oldest.age",
+                        this,
+                        health -> health.oldest().orElse(Duration.ZERO).toMillis() / 1000.0)
+                .baseUnit("seconds")
+                .description("age of the oldest outbox row not yet published")
                 .register(meters);
         Gauge.builder("verification.outbox.publisher.alive", relay, publisher -> publisher.publishing() ? 1 : 0)
-                .description("1 while the thread that publishes committed outbox rows runs").register(meters);
+                .description("1 while the thread that publishes committed outbox rows runs")
+                .register(meters);
     }
 
     @Override
@@ -47,7 +51,10 @@ class OutboxHealthIndicator extends AbstractHealthIndicator {
     }
 
     private Optional<Duration> oldest() {
-        return jdbc.sql("SELECT (extract(epoch FROM now() - created_at) * 1000)::bigint FROM outbox ORDER BY id LIMIT 1")
-                .query(Long.class).optional().map(Duration::ofMillis);
+        return jdbc.sql(
+                        "SELECT (extract(epoch FROM now() - created_at) * 1000)::bigint FROM outbox ORDER BY id LIMIT 1")
+                .query(Long.class)
+                .optional()
+                .map(Duration::ofMillis);
     }
 }

@@ -1,5 +1,12 @@
 package uz.lms.registration.verification.outbox;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -9,14 +16,6 @@ import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes outbox rows: claims them in order with {@code FOR UPDATE SKIP LOCKED}, sends them, and
@@ -72,8 +71,11 @@ class OutboxPublisher {
     }
 
     private int publish(String condition, Map<String, Object> parameters) {
-        List<Row> rows = jdbc.sql(CLAIM.formatted(condition)).params(parameters).param("limit", BATCH)
-                .query(Row.class).list();
+        List<Row> rows = jdbc.sql(CLAIM.formatted(condition))
+                .params(parameters)
+                .param("limit", BATCH)
+                .query(Row.class)
+                .list();
         List<CompletableFuture<?>> acks = rows.stream().map(this::send).toList();
         List<Long> done = new ArrayList<>();
         int sent = 0;
@@ -88,8 +90,10 @@ class OutboxPublisher {
                 break;
             } catch (Exception e) {
                 if (e.getCause() instanceof Unopenable) {
-                    log.error("record for {} dropped: its payload cannot be opened, was it sealed under another "
-                            + "verification.code-secret?", row.topic());
+                    log.error(
+                            "record for {} dropped: its payload cannot be opened, was it sealed under another "
+                                    + "verification.code-secret?",
+                            row.topic());
                     done.add(row.id());
                 } else if (row.correlationId() != null) {
                     log.warn("reply to {} dropped: {}", row.topic(), e.toString());
@@ -124,10 +128,13 @@ class OutboxPublisher {
         }
     }
 
-    private static final class Unopenable extends RuntimeException {
-    }
+    private static final class Unopenable extends RuntimeException {}
 
-    record Row(long id, String topic, @Nullable Integer kafkaPartition, String recordKey,
-               byte @Nullable [] correlationId, byte[] payload) {
-    }
+    record Row(
+            long id,
+            String topic,
+            @Nullable Integer kafkaPartition,
+            String recordKey,
+            byte @Nullable [] correlationId,
+            byte[] payload) {}
 }

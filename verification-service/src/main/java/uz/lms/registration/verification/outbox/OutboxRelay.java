@@ -1,5 +1,11 @@
 package uz.lms.registration.verification.outbox;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,13 +16,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import uz.lms.registration.verification.VerificationProperties;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * When the {@link OutboxPublisher} runs: right after a transaction that appended records commits, and
@@ -49,7 +48,8 @@ class OutboxRelay implements SmartLifecycle {
     }
 
     /** Publishes rows that were left behind: a failed send, or a crash between commit and send. */
-    @Scheduled(fixedDelayString = "${verification.outbox-sweep-interval}",
+    @Scheduled(
+            fixedDelayString = "${verification.outbox-sweep-interval}",
             initialDelayString = "${verification.outbox-sweep-interval}")
     void sweep() {
         int published = publisher.publishLeftBehind(properties.outboxSweepInterval());

@@ -1,15 +1,14 @@
 package uz.lms.registration.verification.outbox;
 
-import org.springframework.stereotype.Component;
-import uz.lms.registration.verification.CodeSecret;
-
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
+import org.springframework.stereotype.Component;
+import uz.lms.registration.verification.CodeSecret;
 
 /** AES-256-GCM for outbox payloads: a code waiting to be published is not stored in clear. */
 @Component
@@ -47,7 +46,8 @@ class PayloadCipher {
             cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("outbox payload could not be " + (mode == Cipher.ENCRYPT_MODE ? "sealed" : "opened"), e);
+            throw new IllegalStateException(
+                    "outbox payload could not be " + (mode == Cipher.ENCRYPT_MODE ? "sealed" : "opened"), e);
         }
     }
 }

@@ -2,6 +2,12 @@ package uz.lms.registration.verification.users;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -21,13 +27,6 @@ import uz.lms.registration.contracts.UserEvent.UserRegistered;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.codes.Codes;
 import uz.lms.registration.verification.outbox.Outbox;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Registers a user, or refreshes an unverified one, and issues a new code. Runs inside the
@@ -54,8 +53,13 @@ public class Registrations {
     private final Clock clock;
     private final Counter codesIssued;
 
-    Registrations(Users users, Codes codes, Outbox outbox, VerificationProperties properties, Clock clock,
-                  MeterRegistry meters) {
+    Registrations(
+            Users users,
+            Codes codes,
+            Outbox outbox,
+            VerificationProperties properties,
+            Clock clock,
+            MeterRegistry meters) {
         this.users = users;
         this.codes = codes;
         this.outbox = outbox;
@@ -75,7 +79,8 @@ public class Registrations {
             return new AlreadyVerified();
         }
         // Before the number check, so that a caller cannot learn whose numbers are verified.
-        if (source == Source.CALLER && !user.map(found -> found.hasAttested(phoneNumber)).orElse(false)) {
+        if (source == Source.CALLER
+                && !user.map(found -> found.hasAttested(phoneNumber)).orElse(false)) {
             return new ShareNumberFirst();
         }
         if (users.isPhoneNumberVerifiedByAnother(telegramId, phoneNumber)) {
@@ -86,17 +91,29 @@ public class Registrations {
 
         String code = codes.newCode();
         Instant expiresAt = now.plus(properties.codeTtl());
-        Optional<String> language = users.issueCode(telegramId, phoneNumber, source, channel, command.language(),
-                codes.hash(telegramId, code), expiresAt, now);
+        Optional<String> language = users.issueCode(
+                telegramId,
+                phoneNumber,
+                source,
+                channel,
+                command.language(),
+                codes.hash(telegramId, code),
+                expiresAt,
+                now);
         if (language.isEmpty()) {
             return whyNot(telegramId, phoneNumber, source, channel, now);
         }
 
         if (created) {
-            outbox.append(Topics.USER_EVENTS, telegramId, new UserRegistered(UUID.randomUUID(), now, telegramId, phoneNumber));
+            outbox.append(
+                    Topics.USER_EVENTS,
+                    telegramId,
+                    new UserRegistered(UUID.randomUUID(), now, telegramId, phoneNumber));
         }
         outbox.append(Topics.USER_EVENTS, telegramId, new CodeIssued(UUID.randomUUID(), now, telegramId, expiresAt));
-        outbox.append(Topics.VERIFICATION_CODES, telegramId,
+        outbox.append(
+                Topics.VERIFICATION_CODES,
+                telegramId,
                 new DeliverCode(UUID.randomUUID(), now, telegramId, code, expiresAt, language.get()));
         codesIssued.increment();
         log.info("code issued telegram_id={} expires_at={} source={}", telegramId, expiresAt, source.wireName());
@@ -107,7 +124,8 @@ public class Registrations {
      * The code was not issued: the user is verified, the number is no longer the attested one, or a
      * limit holds; says which and for how long.
      */
-    private RegistrationOutcome whyNot(long telegramId, String phoneNumber, Source source, Channel channel, Instant now) {
+    private RegistrationOutcome whyNot(
+            long telegramId, String phoneNumber, Source source, Channel channel, Instant now) {
         Optional<UserState> found = users.find(telegramId, channel);
         if (found.isEmpty() || (source == Source.CALLER && !found.get().hasAttested(phoneNumber))) {
             return new ShareNumberFirst();

@@ -1,13 +1,12 @@
 package uz.lms.registration.verification.users;
 
+import java.time.Clock;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.verification.VerificationProperties;
-
-import java.time.Clock;
-import java.time.Instant;
 
 /**
  * Deletes users who never verified once they have been inactive for

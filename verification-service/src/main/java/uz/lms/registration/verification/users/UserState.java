@@ -1,8 +1,7 @@
 package uz.lms.registration.verification.users;
 
-import org.jspecify.annotations.Nullable;
-
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A user's row as the code logic sees it from one channel: the per-channel counters are that

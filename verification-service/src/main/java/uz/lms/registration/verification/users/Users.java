@@ -1,16 +1,15 @@
 package uz.lms.registration.verification.users;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.verification.VerificationProperties;
-
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.Optional;
 
 /**
  * The {@code users} table. Every write that races is one statement that checks and sets at once,
@@ -42,7 +41,8 @@ class Users {
     }
 
     boolean isPhoneNumberVerifiedByAnother(long telegramId, String phoneNumber) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND is_verified AND telegram_id <> ?)")
+        return jdbc.sql(
+                        "SELECT EXISTS (SELECT 1 FROM users WHERE phone_number = ? AND is_verified AND telegram_id <> ?)")
                 .params(phoneNumber, telegramId)
                 .query(Boolean.class)
                 .single();
@@ -56,9 +56,15 @@ class Users {
         return jdbc.sql("""
                         INSERT INTO users (telegram_id, phone_number, attested_phone_number, language, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO NOTHING""")
-                .params(telegramId, phoneNumber, source == Source.TELEGRAM_CONTACT ? phoneNumber : null, language,
-                        at(now), at(now))
-                .update() == 1;
+                        .params(
+                                telegramId,
+                                phoneNumber,
+                                source == Source.TELEGRAM_CONTACT ? phoneNumber : null,
+                                language,
+                                at(now),
+                                at(now))
+                        .update()
+                == 1;
     }
 
     /**
@@ -69,8 +75,15 @@ class Users {
      *
      * @return the language the user reads the bot in
      */
-    Optional<String> issueCode(long telegramId, String phoneNumber, Source source, Channel channel, String language,
-                               String codeHash, Instant expiresAt, Instant now) {
+    Optional<String> issueCode(
+            long telegramId,
+            String phoneNumber,
+            Source source,
+            Channel channel,
+            String language,
+            String codeHash,
+            Instant expiresAt,
+            Instant now) {
         return jdbc.sql(perChannel(channel, """
                         UPDATE users SET
                             phone_number = :phone,
@@ -119,14 +132,15 @@ class Users {
                           AND (:chat OR api_failures_in_row < :maxFailures OR api_last_failure_at <= :lockoutFloor)
                           AND NOT EXISTS (SELECT 1 FROM users other
                                           WHERE other.phone_number = users.phone_number AND other.is_verified)"""))
-                .param("id", telegramId)
-                .param("hash", codeHash)
-                .param("now", at(now))
-                .param("maxAttempts", properties.maxAttempts())
-                .param("chat", channel == Channel.CHAT)
-                .param("maxFailures", properties.maxFailures())
-                .param("lockoutFloor", at(now.minus(properties.failureLockout())))
-                .update() == 1;
+                        .param("id", telegramId)
+                        .param("hash", codeHash)
+                        .param("now", at(now))
+                        .param("maxAttempts", properties.maxAttempts())
+                        .param("chat", channel == Channel.CHAT)
+                        .param("maxFailures", properties.maxFailures())
+                        .param("lockoutFloor", at(now.minus(properties.failureLockout())))
+                        .update()
+                == 1;
     }
 
     /**
@@ -138,10 +152,9 @@ class Users {
         switch (channel) {
             case CHAT -> jdbc.sql("""
                             UPDATE users SET chat_failed_attempts = chat_failed_attempts + 1, updated_at = ?
-                            WHERE telegram_id = ? AND verification_code = ?""")
-                    .params(at(now), telegramId, codeHash)
-                    .update();
-            case API -> jdbc.sql("""
+                            WHERE telegram_id = ? AND verification_code = ?""").params(at(now), telegramId, codeHash).update();
+            case API ->
+                jdbc.sql("""
                             UPDATE users SET
                                 api_failed_attempts = api_failed_attempts + CASE WHEN verification_code = :hash THEN 1 ELSE 0 END,
                                 api_failures_in_row = CASE WHEN api_failures_in_row >= :maxFailures
@@ -149,12 +162,12 @@ class Users {
                                                            THEN 1 ELSE api_failures_in_row + 1 END,
                                 api_last_failure_at = :now, updated_at = :now
                             WHERE telegram_id = :id AND NOT is_verified""")
-                    .param("id", telegramId)
-                    .param("hash", codeHash)
-                    .param("now", at(now))
-                    .param("maxFailures", properties.maxFailures())
-                    .param("lockoutFloor", at(now.minus(properties.failureLockout())))
-                    .update();
+                        .param("id", telegramId)
+                        .param("hash", codeHash)
+                        .param("now", at(now))
+                        .param("maxFailures", properties.maxFailures())
+                        .param("lockoutFloor", at(now.minus(properties.failureLockout())))
+                        .update();
         }
     }
 
@@ -168,17 +181,17 @@ class Users {
         return jdbc.sql("""
                         DELETE FROM users WHERE id IN (
                             SELECT id FROM users WHERE NOT is_verified AND updated_at < ?
-                            LIMIT ? FOR UPDATE SKIP LOCKED)""")
-                .params(at(floor), limit)
-                .update();
+                            LIMIT ? FOR UPDATE SKIP LOCKED)""").params(at(floor), limit).update();
     }
 
     /** The SQL with each {@code {channel}} replaced by the channel's column prefix. */
     private static String perChannel(Channel channel, String sql) {
-        return sql.replace("{channel}", switch (channel) {
-            case CHAT -> "chat";
-            case API -> "api";
-        });
+        return sql.replace(
+                "{channel}",
+                switch (channel) {
+                    case CHAT -> "chat";
+                    case API -> "api";
+                });
     }
 
     private static OffsetDateTime at(Instant instant) {

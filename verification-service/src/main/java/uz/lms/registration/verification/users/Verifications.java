@@ -1,5 +1,10 @@
 package uz.lms.registration.verification.users;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
 import org.springframework.stereotype.Service;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.Channel;
@@ -15,12 +20,6 @@ import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.codes.Codes;
 import uz.lms.registration.verification.outbox.Outbox;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Checks a submitted code. Runs inside the command's transaction. The hash is compared in constant
@@ -65,10 +64,15 @@ public class Verifications {
         VerificationOutcome outcome = found.map(user -> check(user, matches, channel, now))
                 .orElseGet(() -> unknown(telegramId, channel, now));
         if (outcome instanceof Verified) {
-            outbox.append(Topics.USER_EVENTS, telegramId,
-                    new UserVerified(UUID.randomUUID(), now, telegramId, found.get().phoneNumber()));
+            outbox.append(
+                    Topics.USER_EVENTS,
+                    telegramId,
+                    new UserVerified(
+                            UUID.randomUUID(), now, telegramId, found.get().phoneNumber()));
         } else {
-            outbox.append(Topics.USER_EVENTS, telegramId,
+            outbox.append(
+                    Topics.USER_EVENTS,
+                    telegramId,
                     new VerificationFailed(UUID.randomUUID(), now, telegramId, outcome.type()));
         }
         return outcome;
@@ -86,7 +90,8 @@ public class Verifications {
                 return new Verified();
             }
             // Another check won the race, or another user verified this number first: say which.
-            return users.find(user.telegramId(), channel).map(latest -> lostRace(latest, channel, now))
+            return users.find(user.telegramId(), channel)
+                    .map(latest -> lostRace(latest, channel, now))
                     .orElseGet(InvalidOrExpiredCode::new);
         }
         users.recordFailedCheck(user.telegramId(), user.verificationCode(), channel, now);
@@ -96,7 +101,8 @@ public class Verifications {
     /** Checks through this channel stop: the code is burned for it, or HTTP checks are locked out. */
     private boolean exhausted(UserState user, Channel channel, Instant now) {
         boolean burned = user.verificationCode() != null && user.failedAttempts() >= properties.maxAttempts();
-        boolean lockedOut = channel == Channel.API && user.apiFailuresInRow() >= properties.maxFailures()
+        boolean lockedOut = channel == Channel.API
+                && user.apiFailuresInRow() >= properties.maxFailures()
                 && user.apiLastFailureAt().isAfter(now.minus(properties.failureLockout()));
         return burned || lockedOut;
     }

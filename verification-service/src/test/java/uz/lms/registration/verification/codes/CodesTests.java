@@ -1,14 +1,13 @@
 package uz.lms.registration.verification.codes;
 
-import org.junit.jupiter.api.Test;
-import uz.lms.registration.verification.CodeSecret;
-import uz.lms.registration.verification.VerificationProperties;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import uz.lms.registration.verification.CodeSecret;
+import uz.lms.registration.verification.VerificationProperties;
 
 class CodesTests {
 
@@ -44,8 +43,22 @@ class CodesTests {
     }
 
     private static CodeSecret secret(String value) {
-        return new CodeSecret(new VerificationProperties(Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5,
-                Duration.ofMinutes(10), 20, Duration.ofHours(1), value, 3, Duration.ofSeconds(5),
-                Duration.ofMinutes(1), Duration.ofDays(1), Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"), ""));
+        return new CodeSecret(new VerificationProperties(
+                Duration.ofSeconds(60),
+                5,
+                Duration.ofSeconds(30),
+                5,
+                Duration.ofMinutes(10),
+                20,
+                Duration.ofHours(1),
+                value,
+                3,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(1),
+                Duration.ofDays(1),
+                Duration.ofDays(1),
+                Duration.ofMinutes(1),
+                Set.of("replies"),
+                ""));
     }
 }

@@ -1,15 +1,14 @@
 package uz.lms.registration.verification.commands;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import uz.lms.registration.verification.VerificationServiceTest;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import uz.lms.registration.verification.VerificationServiceTest;
 
 class ProcessedCommandsTests extends VerificationServiceTest {
 
@@ -31,9 +30,15 @@ class ProcessedCommandsTests extends VerificationServiceTest {
 
         processed.forgetOldCommands();
 
-        assertThat(jdbc.sql("SELECT count(*) FROM processed_commands WHERE processed_at <= ?").param(pastRetention)
-                .query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("SELECT count(*) FROM processed_commands WHERE event_id = ?").param(recent)
-                .query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("SELECT count(*) FROM processed_commands WHERE processed_at <= ?")
+                        .param(pastRetention)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM processed_commands WHERE event_id = ?")
+                        .param(recent)
+                        .query(Long.class)
+                        .single())
+                .isOne();
     }
 }

@@ -1,22 +1,34 @@
 package uz.lms.registration.verification.outbox;
 
-import org.junit.jupiter.api.Test;
-import uz.lms.registration.verification.CodeSecret;
-import uz.lms.registration.verification.VerificationProperties;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import uz.lms.registration.verification.CodeSecret;
+import uz.lms.registration.verification.VerificationProperties;
 
 class PayloadCipherTests {
 
     private final PayloadCipher cipher = new PayloadCipher(new CodeSecret(new VerificationProperties(
-            Duration.ofSeconds(60), 5, Duration.ofSeconds(30), 5, Duration.ofMinutes(10), 20, Duration.ofHours(1),
-            "a-test-secret-that-is-long-enough-for-prod", 3, Duration.ofSeconds(5), Duration.ofMinutes(1),
-            Duration.ofDays(1), Duration.ofDays(1), Duration.ofMinutes(1), Set.of("replies"), "")));
+            Duration.ofSeconds(60),
+            5,
+            Duration.ofSeconds(30),
+            5,
+            Duration.ofMinutes(10),
+            20,
+            Duration.ofHours(1),
+            "a-test-secret-that-is-long-enough-for-prod",
+            3,
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(1),
+            Duration.ofDays(1),
+            Duration.ofDays(1),
+            Duration.ofMinutes(1),
+            Set.of("replies"),
+            "")));
 
     @Test
     void aSealedPayloadHidesTheCodeAndOpensToTheOriginal() {

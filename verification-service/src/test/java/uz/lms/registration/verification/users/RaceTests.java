@@ -1,5 +1,17 @@
 package uz.lms.registration.verification.users;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -14,19 +26,6 @@ import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.verification.VerificationServiceTest;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka hands one user's commands to one consumer in order, so races come from redeliveries and
@@ -54,12 +53,19 @@ class RaceTests extends VerificationServiceTest {
                 new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.TELEGRAM_CONTACT))));
 
         assertThat(outcomes).filteredOn(CodeSent.class::isInstance).hasSize(1);
-        assertThat(outcomes).filteredOn(RegistrationOutcome.TooManyRequests.class::isInstance).hasSize(RACERS - 1);
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?").param(telegramId).query(Long.class).single())
+        assertThat(outcomes)
+                .filteredOn(RegistrationOutcome.TooManyRequests.class::isInstance)
+                .hasSize(RACERS - 1);
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
+                        .param(telegramId)
+                        .query(Long.class)
+                        .single())
                 .isOne();
         await().during(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(deliveredCodes(telegramId)).hasSize(1);
-            assertThat(userEvents(telegramId)).filteredOn(UserEvent.UserRegistered.class::isInstance).hasSize(1);
+            assertThat(userEvents(telegramId))
+                    .filteredOn(UserEvent.UserRegistered.class::isInstance)
+                    .hasSize(1);
         });
     }
 
@@ -74,8 +80,10 @@ class RaceTests extends VerificationServiceTest {
 
         assertThat(outcomes).filteredOn(Verified.class::isInstance).hasSize(1);
         assertThat(outcomes).filteredOn(AlreadyVerified.class::isInstance).hasSize(RACERS - 1);
-        await().during(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(userEvents(telegramId)).filteredOn(UserEvent.UserVerified.class::isInstance).hasSize(1));
+        await().during(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(userEvents(telegramId))
+                        .filteredOn(UserEvent.UserVerified.class::isInstance)
+                        .hasSize(1));
     }
 
     @Test
@@ -88,7 +96,8 @@ class RaceTests extends VerificationServiceTest {
         race(() -> transactions.execute(status -> verifications.verify(
                 new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong, Channel.API))));
 
-        assertThat(client.verify(telegramId, code, Channel.API)).isInstanceOf(VerificationOutcome.AttemptsExhausted.class);
+        assertThat(client.verify(telegramId, code, Channel.API))
+                .isInstanceOf(VerificationOutcome.AttemptsExhausted.class);
     }
 
     private static <T> List<T> race(Callable<T> task) throws Exception {

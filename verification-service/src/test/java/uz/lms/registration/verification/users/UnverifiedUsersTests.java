@@ -1,15 +1,14 @@
 package uz.lms.registration.verification.users;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
-import uz.lms.registration.verification.VerificationServiceTest;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.verification.VerificationServiceTest;
 
 class UnverifiedUsersTests extends VerificationServiceTest {
 
@@ -35,7 +34,9 @@ class UnverifiedUsersTests extends VerificationServiceTest {
         assertThat(exists(abandoned)).isFalse();
         assertThat(exists(verified)).isTrue();
         assertThat(exists(active)).isTrue();
-        assertThat(client.register(abandoned, newPhoneNumber())).as("back as a new user").isEqualTo(new CodeSent(60));
+        assertThat(client.register(abandoned, newPhoneNumber()))
+                .as("back as a new user")
+                .isEqualTo(new CodeSent(60));
     }
 
     @Test
@@ -50,12 +51,17 @@ class UnverifiedUsersTests extends VerificationServiceTest {
 
         unverifiedUsers.deleteAbandoned();
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id BETWEEN ? AND ?").params(first, first + 2500)
-                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id BETWEEN ? AND ?")
+                        .params(first, first + 2500)
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     private boolean exists(long telegramId) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM users WHERE telegram_id = ?)").param(telegramId)
-                .query(Boolean.class).single();
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM users WHERE telegram_id = ?)")
+                .param(telegramId)
+                .query(Boolean.class)
+                .single();
     }
 }
