@@ -27,15 +27,22 @@ if [ ${#invalid[@]} -gt 0 ]; then
     exit 1
 fi
 
+# Each tool is a JVM that takes seconds to start: they run side by side, and the script waits for all.
+pids=()
+run() {
+    "$@" >/dev/null &
+    pids+=("$!")
+}
+
 for user in "${!PASSWORDS[@]}"; do
-    /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --alter --entity-type users --entity-name "$user" \
-        --add-config "SCRAM-SHA-512=[iterations=8192,password=${!PASSWORDS[$user]}]" >/dev/null
+    run /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --alter --entity-type users --entity-name "$user" \
+        --add-config "SCRAM-SHA-512=[iterations=8192,password=${!PASSWORDS[$user]}]"
 done
 
 allow() { # user, then kafka-acls.sh resource and operation arguments
     local user="$1"
     shift
-    /opt/kafka/bin/kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --add --allow-principal "User:$user" "$@" >/dev/null
+    run /opt/kafka/bin/kafka-acls.sh --bootstrap-server "$BOOTSTRAP" --add --allow-principal "User:$user" "$@"
 }
 # The topics a service creates (with their partitions and retention, kept up to date by the service).
 OWN=(--operation Create --operation DescribeConfigs --operation AlterConfigs)
@@ -71,4 +78,7 @@ allow telegram-service --operation Read --resource-pattern-type prefixed \
 # operator (the LMS, operators, the Kafka UI): the events meant for anyone, never a code.
 allow operator --operation Read --topic user.events --topic code.deliveries
 
+for pid in "${pids[@]}"; do
+    wait "$pid"
+done
 echo "kafka-init: users ${!PASSWORDS[*]} and their ACLs are in place"

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,7 +58,8 @@ import uz.lms.registration.testsupport.TopicRecorder;
  * {@code docker compose --profile sandbox up --wait} with two instances each of verification-service and
  * of the sandbox's bot. A person registers in the sandbox's web chat and verifies through
  * {@code POST /verify}; {@code UserVerified} arrives on {@code user.events}; one bot instance polls; each
- * service's Kafka principal is refused what is not its own; {@code down -v} leaves nothing behind.
+ * service's Kafka principal is refused what is not its own; a restarted service puts the retention of its
+ * topics back; {@code down -v} leaves nothing behind.
  * Tagged {@code docker}: it runs where Docker runs, and skips, saying why, where Docker's engine does not
  * answer. Build and start times are printed to the test's output.
  */
@@ -292,6 +294,26 @@ class ComposeEndToEndTests {
 
     @Test
     @Order(5)
+    void aServiceRestoresTheRetentionOfItsTopicsThatAlreadyExist() {
+        kafkaConfigs("--alter", "--add-config", "retention.ms=604800000");
+        assertThat(kafkaConfigs("--describe")).contains("retention.ms=604800000");
+
+        compose.run("restart", "verification-service");
+        DockerCompose.Result up = compose.upAndWait(
+                Duration.ofMinutes(10),
+                "--scale",
+                "verification-service=2",
+                "--scale",
+                "sandbox-bot=2",
+                "--scale",
+                "telegram-service=0");
+
+        assertThat(up.succeeded()).as(up.output()).isTrue();
+        assertThat(kafkaConfigs("--describe")).contains("retention.ms=3600000");
+    }
+
+    @Test
+    @Order(6)
     void downWithVolumesLeavesNothingBehind() {
         userEvents.close();
         userEvents = null;
@@ -312,6 +334,22 @@ class ComposeEndToEndTests {
             assertThat(e.getCause()).isInstanceOf(TopicAuthorizationException.class);
             return "";
         }
+    }
+
+    /** kafka-configs.sh on verification.codes, inside the broker's container, as its loopback super user. */
+    private String kafkaConfigs(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(
+                "/opt/kafka/bin/kafka-configs.sh",
+                "--bootstrap-server",
+                "127.0.0.1:9091",
+                "--entity-type",
+                "topics",
+                "--entity-name",
+                Topics.VERIFICATION_CODES));
+        command.addAll(List.of(arguments));
+        DockerCompose.Result result = compose.exec("kafka", 1, command.toArray(String[]::new));
+        assertThat(result.succeeded()).as(result.output()).isTrue();
+        return result.output();
     }
 
     private void pollAs(String principal, String group, String topic) {
