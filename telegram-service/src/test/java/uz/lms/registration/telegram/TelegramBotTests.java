@@ -318,6 +318,11 @@ class TelegramBotTests {
         assertThat(chat.messages())
                 .filteredOn(message -> message.text().contains("654321"))
                 .hasSize(1);
+        // The delivery event follows the message: once the next code's is out, every earlier one is too.
+        await().until(
+                        () -> deliveriesTo(chat.id()),
+                        events -> events.stream()
+                                .anyMatch(event -> event.codeEventId().equals(next.eventId())));
         assertThat(deliveriesTo(chat.id())).hasSize(2);
     }
 
