@@ -101,7 +101,7 @@ class ComposeEndToEndTests {
         DockerCompose.Result build = compose.run("build");
         assertThat(build.succeeded()).as(build.output()).isTrue();
         // The real bot has no token here: it would only start and idle, on a machine that may be busy.
-        DockerCompose.Result up = compose.upAndWait(Duration.ofMinutes(15),
+        DockerCompose.Result up = compose.upAndWait(Duration.ofMinutes(20),
                 "--scale", "verification-service=2", "--scale", "sandbox-bot=2", "--scale", "telegram-service=0");
         System.out.printf("%s: images built in %d s, stack up and healthy in %d s%n",
                 compose.version(), build.took().toSeconds(), up.took().toSeconds());
@@ -211,7 +211,7 @@ class ComposeEndToEndTests {
         assertThat(kafkaConfigs("--describe")).contains("retention.ms=604800000");
 
         compose.run("restart", "verification-service");
-        DockerCompose.Result up = compose.upAndWait(Duration.ofMinutes(10),
+        DockerCompose.Result up = compose.upAndWait(Duration.ofMinutes(20),
                 "--scale", "verification-service=2", "--scale", "sandbox-bot=2", "--scale", "telegram-service=0");
 
         assertThat(up.succeeded()).as(up.output()).isTrue();
