@@ -122,7 +122,7 @@ class ComposeEndToEndTests {
         assertThat(build.succeeded()).as(build.output()).isTrue();
         // The real bot has no token here: it would only start and idle, on a machine that may be busy.
         DockerCompose.Result up = compose.upAndWait(
-                Duration.ofMinutes(15),
+                Duration.ofMinutes(20),
                 "--scale",
                 "verification-service=2",
                 "--scale",
@@ -300,7 +300,7 @@ class ComposeEndToEndTests {
 
         compose.run("restart", "verification-service");
         DockerCompose.Result up = compose.upAndWait(
-                Duration.ofMinutes(10),
+                Duration.ofMinutes(20),
                 "--scale",
                 "verification-service=2",
                 "--scale",
