@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 class ProductionSettings implements BeanFactoryPostProcessor, EnvironmentAware {
 
     private static final int MINIMUM_SECRET_LENGTH = 32;
-    /** The password in verification-service.yml, there for local runs only. */
+    /** The password in application.yml, there for local runs only. */
     private static final String DEFAULT_DATABASE_PASSWORD = "lms";
 
     /** Set by the container: a bean factory post-processor is made before constructors can be injected. */
