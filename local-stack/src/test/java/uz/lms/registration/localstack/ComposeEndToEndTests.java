@@ -69,7 +69,10 @@ import uz.lms.registration.testsupport.TopicRecorder;
 class ComposeEndToEndTests {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final String PROJECT = "lms-registration-e2e";
+    /** A project of its own, so that runs sharing a Docker engine never stop each other's stack. */
+    private static final String PROJECT =
+            "lms-registration-e2e-" + ProcessHandle.current().pid();
+
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
     private static final long PERSON = 920_000_001L;
@@ -115,8 +118,6 @@ class ComposeEndToEndTests {
                 .as("compose.yaml cannot be started here: %s", availability.whyNot())
                 .isNotNull();
         compose = availability.compose();
-        // What an earlier run killed outright may have left.
-        compose.run("down", "--volumes", "--remove-orphans");
 
         DockerCompose.Result build = compose.run("build");
         assertThat(build.succeeded()).as(build.output()).isTrue();

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -191,9 +190,8 @@ final class DockerCompose {
         }
 
         String lastLine() {
-            return Optional.of(output.strip())
-                    .map(text -> text.substring(text.lastIndexOf('\n') + 1))
-                    .orElse("");
+            String text = output.strip();
+            return text.substring(text.lastIndexOf('\n') + 1);
         }
     }
 }

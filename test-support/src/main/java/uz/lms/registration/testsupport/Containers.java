@@ -1,5 +1,6 @@
 package uz.lms.registration.testsupport;
 
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -48,7 +49,7 @@ public final class Containers {
         return sharedPostgres;
     }
 
-    private static <C extends org.testcontainers.containers.GenericContainer<?>> C startedUntilExit(C container) {
+    private static <C extends GenericContainer<?>> C startedUntilExit(C container) {
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "container-shutdown"));
         return container;
