@@ -7,12 +7,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
-import uz.lms.registration.verification.outbox.Outbox;
 
 /**
  * Applies a command exactly once, in one transaction with everything it causes: the change to
- * {@code users}, its events, and its reply all go through the outbox and commit together.
+ * {@code users}, its events (through the outbox) and its reply (kept for a redelivery) commit together.
+ * The reply is sent once the transaction has committed: never for a change that did not happen, and
+ * without a trip through the outbox, since a reply that comes late is of no use to anyone.
  */
 @Service
 class Commands {
@@ -20,12 +23,12 @@ class Commands {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
 
     private final ProcessedCommands processed;
-    private final Outbox outbox;
+    private final Replies replies;
     private final JsonMapper json;
 
-    Commands(ProcessedCommands processed, Outbox outbox, JsonMapper json) {
+    Commands(ProcessedCommands processed, Replies replies, JsonMapper json) {
         this.processed = processed;
-        this.outbox = outbox;
+        this.replies = replies;
         this.json = json;
     }
 
@@ -46,7 +49,16 @@ class Commands {
             answer = json.writeValueAsBytes(reply);
             processed.complete(eventId, answer);
         }
-        replyTo.ifPresent(to -> outbox.appendReply(to.topic(), to.partition(), to.correlationId(), telegramId, answer));
+        replyTo.ifPresent(to -> afterCommit(() -> replies.send(to, telegramId, answer)));
         return Optional.ofNullable(reply);
+    }
+
+    private static void afterCommit(Runnable action) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
     }
 }

@@ -1,6 +1,5 @@
 package uz.lms.registration.verification.outbox;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -32,29 +31,12 @@ public class Outbox {
 
     /** Publishes {@code value} as JSON on {@code topic}, keyed by the user, after the current transaction commits. */
     public void append(String topic, long telegramId, Object value) {
-        insert(topic, null, telegramId, null, json.writeValueAsBytes(value));
+        insert(topic, telegramId, json.writeValueAsBytes(value));
     }
 
-    /** Publishes a request/reply answer to the requester's reply topic after the current transaction commits. */
-    public void appendReply(
-            String replyTopic,
-            @Nullable Integer replyPartition,
-            byte @Nullable [] correlationId,
-            long telegramId,
-            byte[] reply) {
-        insert(replyTopic, replyPartition, telegramId, correlationId, reply);
-    }
-
-    private void insert(
-            String topic,
-            @Nullable Integer partition,
-            long telegramId,
-            byte @Nullable [] correlationId,
-            byte[] payload) {
-        long id = jdbc.sql("""
-                        INSERT INTO outbox (topic, kafka_partition, record_key, correlation_id, payload)
-                        VALUES (?, ?, ?, ?, ?) RETURNING id""")
-                .params(topic, partition, Topics.key(telegramId), correlationId, cipher.seal(payload))
+    private void insert(String topic, long telegramId, byte[] payload) {
+        long id = jdbc.sql("INSERT INTO outbox (topic, record_key, payload) VALUES (?, ?, ?) RETURNING id")
+                .params(topic, Topics.key(telegramId), cipher.seal(payload))
                 .query(Long.class)
                 .single();
         events.publishEvent(new Appended(id));

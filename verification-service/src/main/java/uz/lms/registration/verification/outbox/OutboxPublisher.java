@@ -8,21 +8,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaOperations;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Publishes outbox rows: claims them in order with {@code FOR UPDATE SKIP LOCKED}, sends them, and
- * deletes in the same transaction the ones Kafka acknowledged. An event that fails stays for the next
- * sweep (at-least-once; consumers are idempotent). A reply that fails is dropped: by the time a retry
- * could succeed its requester has given up, and a bad reply address must not stall the outbox. A row
- * that cannot be opened is dropped too: it never will be, and it would hold back the user's later records.
+ * deletes in the same transaction the ones Kafka acknowledged. A record that fails stays for the next
+ * sweep (at-least-once; consumers deduplicate by {@code event_id}). A row that cannot be opened is
+ * dropped: it never will be, and it would hold back the user's later records.
  */
 @Component
 class OutboxPublisher {
@@ -32,7 +29,7 @@ class OutboxPublisher {
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final String CLAIM = """
-            SELECT id, topic, kafka_partition, record_key, correlation_id, payload FROM outbox
+            SELECT id, topic, record_key, payload FROM outbox
             WHERE %s
             ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""";
     // A row whose user has older records on its topic still waiting (a failed publish) is left to the
@@ -95,9 +92,6 @@ class OutboxPublisher {
                                     + "verification.code-secret?",
                             row.topic());
                     done.add(row.id());
-                } else if (row.correlationId() != null) {
-                    log.warn("reply to {} dropped: {}", row.topic(), e.toString());
-                    done.add(row.id());
                 } else {
                     log.warn("record for {} not published, the sweep will retry: {}", row.topic(), e.toString());
                 }
@@ -117,24 +111,14 @@ class OutboxPublisher {
             return CompletableFuture.failedFuture(new Unopenable());
         }
         try {
-            var record = new ProducerRecord<>(row.topic(), row.kafkaPartition(), row.recordKey(), payload);
-            if (row.correlationId() != null) {
-                record.headers().add(KafkaHeaders.CORRELATION_ID, row.correlationId());
-            }
-            return kafka.send(record);
+            return kafka.send(new ProducerRecord<>(row.topic(), row.recordKey(), payload));
         } catch (RuntimeException e) {
-            // An invalid topic name or partition fails here, before any future exists.
+            // An invalid topic name fails here, before any future exists.
             return CompletableFuture.failedFuture(e);
         }
     }
 
     private static final class Unopenable extends RuntimeException {}
 
-    record Row(
-            long id,
-            String topic,
-            @Nullable Integer kafkaPartition,
-            String recordKey,
-            byte @Nullable [] correlationId,
-            byte[] payload) {}
+    record Row(long id, String topic, String recordKey, byte[] payload) {}
 }
