@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# The load benchmark: starts the whole system as ./run.sh does (its own data directory, ports 2808x), with
+# a Bot API stand-in that takes every code message and times its arrival, seeds 1,000,000 users who have
+# shared their contact with the bot, and drives the HTTP API with Gatling (benchmark/): after a warm-up,
+#   - closed loop: 32 clients back to back on /verify, then on /register, BENCH_RUNS times (3);
+#   - open loop: 1,000 /verify and 500 /register a second together (latency without coordinated omission);
+#   - code delivery: 20 /register a second, time from each 200 to its sendMessage reaching the Bot API.
+# Each for BENCH_SECONDS (30). Prints a table of throughput, latency, CPU-seconds per 1,000 requests and
+# memory per process, and the time ./run.sh took to be ready; keeps it, with Gatling's HTML reports, in
+# benchmark/target/benchmark-<time>/.
+#
+#   scripts/benchmark.sh
+#
+# Settings: BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_VERIFY_RATE,
+# BENCH_REGISTER_RATE, BENCH_DELIVERY_RATE; JAVA_OPTS passes on to the services, as with run.sh.
+# The gateway's rate limits are off (GATEWAY_RATE_LIMIT_ENABLED=false): they exist to stop this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN="${BENCH_SECONDS:-30}"
+RUNS="${BENCH_RUNS:-3}"
+WARMUP="${BENCH_WARMUP_SECONDS:-10}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+VERIFY_RATE="${BENCH_VERIFY_RATE:-1000}"
+REGISTER_RATE="${BENCH_REGISTER_RATE:-500}"
+DELIVERY_RATE="${BENCH_DELIVERY_RATE:-20}"
+GATEWAY_PORT=28080
+BOT_API_PORT=28090
+DATA="$PWD/.bench-data"
+OUT="$PWD/benchmark/target/benchmark-$(date +%Y%m%d-%H%M%S)"
+SERVICES="gateway-service verification-service telegram-service"
+
+# shellcheck source=scripts/java-home.sh
+. scripts/java-home.sh
+pick_java
+mkdir -p "$OUT"
+echo "Building (log: $OUT/build.log)..."
+./mvnw -B -ntp -Pbenchmark -DskipTests package >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+
+RUN_PID=""
+BOT_API_PID=""
+finish() {
+    trap - EXIT
+    [ -n "$BOT_API_PID" ] && kill "$BOT_API_PID" 2>/dev/null
+    # TERM: a shell without job control starts background commands deaf to INT.
+    [ -n "$RUN_PID" ] && kill -TERM "$RUN_PID" 2>/dev/null && wait "$RUN_PID" 2>/dev/null
+    return 0
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+"$JAVA_HOME/bin/java" -cp benchmark/target/classes uz.lms.registration.benchmark.BotApi "$BOT_API_PORT" &
+BOT_API_PID=$!
+
+rm -rf "$DATA"
+echo "Starting the system (log: $OUT/run.log)..."
+started=$(date +%s.%N)
+LOCAL_STACK_DATA_DIR="$DATA" RUN_GATEWAY_PORT="$GATEWAY_PORT" RUN_VERIFICATION_PORT=28081 RUN_TELEGRAM_PORT=28082 \
+    LOCAL_STACK_KAFKA_PORT=29092 LOCAL_STACK_POSTGRES_PORT=25432 \
+    TELEGRAM_API_URL="http://127.0.0.1:$BOT_API_PORT" TELEGRAM_BOT_TOKEN=7000000001:benchmark \
+    GATEWAY_RATE_LIMIT_ENABLED=false \
+    ./run.sh --no-build >"$OUT/run.log" 2>&1 &
+RUN_PID=$!
+until grep -q "LMS registration is running" "$OUT/run.log"; do
+    kill -0 "$RUN_PID" 2>/dev/null || { tail -n 30 "$OUT/run.log" >&2; exit 1; }
+    sleep 0.2
+done
+READY_SECONDS=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf "%.1f", to - from }')
+# shellcheck disable=SC1091
+. "$DATA/local-stack.env"
+
+# CPU time (clock ticks) of a process and the children it reaped.
+ticks_of() {
+    [ -r "/proc/$1/stat" ] && sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }' || echo 0
+}
+postgres_pids() {
+    local postmaster
+    postmaster="$(head -n 1 "$DATA/postgres/postmaster.pid")"
+    echo "$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
+}
+pids_of() {
+    case "$1" in
+        postgres) postgres_pids ;;
+        *) cat "$DATA/pids/$1" ;;
+    esac
+}
+PARTS="$SERVICES local-stack postgres"
+cpu_snapshot() {
+    local part pid total
+    for part in $PARTS; do
+        total=0
+        for pid in $(pids_of "$part"); do
+            total=$((total + $(ticks_of "$pid")))
+        done
+        echo "$part $total"
+    done
+    echo "machine $(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)"
+}
+# In join's order.
+sorted_cpu_snapshot() {
+    cpu_snapshot | sort
+}
+# Proportional set size in MB (shared pages split between the processes sharing them), and RSS.
+memory_snapshot() {
+    local part pid pss rss
+    for part in $PARTS; do
+        pss=0
+        rss=0
+        for pid in $(pids_of "$part"); do
+            pss=$((pss + $(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)))
+            rss=$((rss + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
+        done
+        echo "$part $((pss / 1024)) $((rss / 1024))"
+    done
+}
+
+# Runs one simulation; its report goes to $OUT/<label>/. Extra arguments are -D settings.
+LAST_REPORT=""
+gatling() {
+    local label="$1" simulation="$2"
+    shift 2
+    ./mvnw -B -ntp -Pbenchmark -pl benchmark gatling:test -Dgatling.simulationClass="uz.lms.registration.benchmark.$simulation" \
+        -Dbench.gateway="http://localhost:$GATEWAY_PORT" -Dbench.jdbc-url="$SPRING_DATASOURCE_URL" \
+        -Dbench.jdbc-user="$SPRING_DATASOURCE_USERNAME" -Dbench.jdbc-password="$SPRING_DATASOURCE_PASSWORD" \
+        "$@" >"$OUT/$label.log" 2>&1 || { tail -n 30 "$OUT/$label.log" >&2; exit 1; }
+    LAST_REPORT="$OUT/$label"
+    mv "$(ls -dt benchmark/target/gatling/*/ | head -n 1)" "$LAST_REPORT"
+}
+# From the last report's statistics table (index.html): a figure for one request name, or "all".
+# requests, ok, ko: counts; rate: ok answers a second; p50, p99, max: response times in ms.
+stat() {
+    perl -0777 -ne '
+        BEGIN { ($request, $what, $seconds) = splice @ARGV, 0, 3 }
+        my %column = (requests => 2, ok => 3, ko => 4, p50 => 8, p99 => 11, max => 12);
+        for my $row (split /<td class="total col-1">/) {
+            my ($id) = $row =~ /id="([^"]+)"/ or next;
+            next unless $request eq "all" ? $id eq "ROOT" : $id =~ /^req_\Q$request\E-/;
+            my %value = $row =~ /<td class="value \w+ col-(\d+)">([^<]*)<\/td>/g;
+            if ($what eq "rate") { printf "%.0f\n", $value{3} / $seconds } else { print "$value{$column{$what}}\n" }
+            last;
+        }
+    ' "$1" "$2" "$SECONDS_PER_RUN" <"$LAST_REPORT/index.html"
+}
+# CPU-seconds per 1,000 requests of each part between two snapshots.
+cpu_per_thousand() {
+    local before="$1" after="$2" requests="$3" hz
+    hz=$(getconf CLK_TCK)
+    join <(echo "$before") <(echo "$after") | awk -v n="$requests" -v hz="$hz" \
+        '{ printf "%s %.2f\n", $1, ($3 - $2) / hz / n * 1000 }'
+}
+
+next_user=10000
+run_register() {
+    gatling "$1" ClosedLoad -Dbench.endpoint=register -Dbench.seconds="$2" -Dbench.connections="$CONNECTIONS" \
+        -Dbench.first-user="$next_user"
+    next_user=$((next_user + $(stat all requests) + 1000))
+}
+
+echo "Ready after ${READY_SECONDS}s. Warming up (${WARMUP}s per endpoint)..."
+gatling warmup-verify ClosedLoad -Dbench.endpoint=verify -Dbench.seconds="$WARMUP" -Dbench.connections="$CONNECTIONS"
+run_register warmup-register "$WARMUP"
+
+CLOSED=""
+for run in $(seq 1 "$RUNS"); do
+    for endpoint in verify register; do
+        echo "Closed loop, $endpoint, run $run of $RUNS..."
+        before="$(sorted_cpu_snapshot)"
+        if [ "$endpoint" = verify ]; then
+            gatling "closed-$endpoint-$run" ClosedLoad -Dbench.endpoint=verify -Dbench.seconds="$SECONDS_PER_RUN" \
+                -Dbench.connections="$CONNECTIONS"
+        else
+            run_register "closed-$endpoint-$run" "$SECONDS_PER_RUN"
+        fi
+        after="$(sorted_cpu_snapshot)"
+        CLOSED="$CLOSED$endpoint $run $(stat all rate) $(stat all p50) $(stat all p99) $(stat all ko)"$'\n'
+        cpu_per_thousand "$before" "$after" "$(stat all requests)" >"$OUT/cpu-$endpoint-$run.txt"
+    done
+done
+
+echo "Open loop: $VERIFY_RATE /verify and $REGISTER_RATE /register a second..."
+before="$(sorted_cpu_snapshot)"
+( sleep $((SECONDS_PER_RUN * 2 / 3 + 8)); memory_snapshot >"$OUT/memory.txt" ) &
+MEMORY_PID=$!
+gatling open OpenLoad -Dbench.seconds="$SECONDS_PER_RUN" -Dbench.verify-rate="$VERIFY_RATE" \
+    -Dbench.register-rate="$REGISTER_RATE" -Dbench.first-user="$next_user"
+after="$(sorted_cpu_snapshot)"
+wait "$MEMORY_PID"
+cpu_per_thousand "$before" "$after" "$(stat all requests)" >"$OUT/cpu-open.txt"
+next_user=$((next_user + $(stat register requests) + 1000))
+OPEN="$(stat verify p50) $(stat verify p99) $(stat verify max) $(stat verify ko) $(stat register p50) $(stat register p99) $(stat register max) $(stat register ko)"
+
+echo "Code delivery at $DELIVERY_RATE registrations a second..."
+DELIVERY="$("$JAVA_HOME/bin/java" -cp benchmark/target/classes uz.lms.registration.benchmark.DeliveryProbe \
+    "http://localhost:$GATEWAY_PORT" "http://127.0.0.1:$BOT_API_PORT" "$next_user" "$DELIVERY_RATE" "$SECONDS_PER_RUN")"
+
+{
+    echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
+    echo
+    echo "./run.sh ready after: ${READY_SECONDS}s"
+    echo
+    echo "Closed loop, $CONNECTIONS connections, ${SECONDS_PER_RUN}s a run:"
+    echo
+    echo "| endpoint | run | req/s | p50 ms | p99 ms | 503s and other errors |"
+    echo "|---|---|---|---|---|---|"
+    echo -n "$CLOSED" | awk '{ printf "| /%s | %s | %.0f | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
+    echo
+    echo "Open loop, $VERIFY_RATE /verify and $REGISTER_RATE /register a second together, ${SECONDS_PER_RUN}s:"
+    echo
+    echo "| endpoint | p50 ms | p99 ms | max ms | errors |"
+    echo "|---|---|---|---|---|"
+    echo "$OPEN" | awk '{ printf "| /verify | %s | %s | %s | %s |\n| /register | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+    echo
+    echo "Code delivery at $DELIVERY_RATE /register a second, from the 200 to sendMessage at the Bot API:"
+    echo
+    echo "$DELIVERY" | awk '{ printf "%s sent, %s answered 200, %s delivered; p50 %s ms, p99 %s ms, max %s ms\n", $1, $2, $3, $4, $5, $6 }'
+    echo
+    echo "CPU-seconds per 1,000 requests (machine: every process, the load generator included):"
+    echo
+    echo "| process | /verify closed (run 1) | /register closed (run 1) | open loop |"
+    echo "|---|---|---|---|"
+    join <(join "$OUT/cpu-verify-1.txt" "$OUT/cpu-register-1.txt") "$OUT/cpu-open.txt" |
+        awk '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }'
+    echo
+    echo "Memory during the open loop, MB:"
+    echo
+    echo "| process | PSS | RSS |"
+    echo "|---|---|---|"
+    awk '{ printf "| %s | %s | %s |\n", $1, $2, $3; pss += $2; rss += $3 } END { printf "| the whole stack | %d | %d |\n", pss, rss }' "$OUT/memory.txt"
+    echo
+    echo "Gatling's reports: $OUT/*/index.html"
+} | tee "$OUT/summary.md"
