@@ -70,7 +70,8 @@ public class Outcomes {
                 return FastApi.unavailable();
             }
             count(endpoint, outcome.type());
-            log.info("{} telegram_id={} outcome={}", endpoint, telegramId, outcome.type());
+            // verification-service logs every command with its outcome, and gateway_outcomes_total counts them.
+            log.debug("{} telegram_id={} outcome={}", endpoint, telegramId, outcome.type());
             return table.apply(outcome);
         });
     }
