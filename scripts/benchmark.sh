@@ -13,6 +13,8 @@
 #
 # Settings: BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_VERIFY_RATE,
 # BENCH_REGISTER_RATE, BENCH_DELIVERY_RATE; JAVA_OPTS passes on to the services, as with run.sh.
+# BENCH_JFR=1 records each service with JDK Flight Recorder (settings=profile) during the first closed
+# loop of each endpoint, into <service>-<endpoint>.jfr beside the table (`jfr view hot-methods <file>`).
 # The gateway's rate limits are off (GATEWAY_RATE_LIMIT_ENABLED=false): they exist to stop this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -164,6 +166,12 @@ CLOSED=""
 for run in $(seq 1 "$RUNS"); do
     for endpoint in verify register; do
         echo "Closed loop, $endpoint, run $run of $RUNS..."
+        if [ "${BENCH_JFR:-0}" = 1 ] && [ "$run" = 1 ]; then
+            for service in $SERVICES; do
+                "$JAVA_HOME/bin/jcmd" "$(pids_of "$service")" JFR.start duration="$((SECONDS_PER_RUN + 15))s" \
+                    settings=profile filename="$OUT/$service-$endpoint.jfr" >/dev/null
+            done
+        fi
         before="$(sorted_cpu_snapshot)"
         if [ "$endpoint" = verify ]; then
             gatling "closed-$endpoint-$run" ClosedLoad -Dbench.endpoint=verify -Dbench.seconds="$SECONDS_PER_RUN" \
