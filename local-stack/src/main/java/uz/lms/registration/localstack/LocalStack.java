@@ -11,9 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import sun.misc.Signal;
 import uz.lms.registration.sandbox.FakeTelegram;
 import uz.lms.registration.sandbox.FakeTelegramServer;
@@ -24,7 +24,9 @@ import uz.lms.registration.sandbox.WebChat;
  * a real PostgreSQL whose data survives a restart, and the Telegram sandbox. Writes the settings the
  * services need to {@code <data dir>/local-stack.env} once everything is up (run.sh waits for that file)
  * and stops everything on SIGINT/SIGTERM. With the argument {@code watch} it prints the records on the
- * topics instead ({@link TopicWatch}); with {@code sandbox} it runs the Telegram sandbox alone.
+ * topics instead ({@link TopicWatch}); with {@code kafka}, {@code postgres} or {@code sandbox} it runs that
+ * part alone, on its fixed port, and writes {@code local-stack-<part>.env}: the broker and the database then
+ * keep their data across a stop and a start, so that each can be stopped while the rest runs on.
  */
 public final class LocalStack {
 
@@ -46,9 +48,12 @@ public final class LocalStack {
                     System.getenv().getOrDefault("SPRING_KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"), System.out);
             return;
         }
-        boolean sandboxOnly = args.length == 1 && args[0].equals("sandbox");
-        LocalStack stack =
-                new LocalStack(sandboxOnly ? Settings.sandboxOnly(System.getenv()) : Settings.from(System.getenv()));
+        if (args.length > 1 || (args.length == 1 && !Settings.PARTS.contains(args[0]))) {
+            System.err.println("usage: java -jar local-stack-exec.jar [watch | kafka | postgres | sandbox]");
+            System.exit(2);
+        }
+        LocalStack stack = new LocalStack(
+                args.length == 1 ? Settings.only(args[0], System.getenv()) : Settings.from(System.getenv()));
         // Stop before the JVM's shutdown hooks run: the broker's own hooks delete its directories under it.
         for (String name : List.of("INT", "TERM")) {
             Signal.handle(new Signal(name), signal -> {
@@ -82,24 +87,15 @@ public final class LocalStack {
         log.info("local stack ready; settings for the services in {}", settings.environmentFile());
     }
 
-    private void startKafka() {
-        // No topics here: each service creates the topics it owns, with its own partition count and retention,
-        // and the broker creates none itself, so that no client that merely reads or writes a topic first
-        // (the bot's listener on verification.codes, say) creates it without them.
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        // The KRaft broker ignores kafkaPorts() and binds its own listeners to random ports: clients get a
-        // third listener, LOCAL, on the fixed port. A client that bootstraps on it is answered with it.
-        broker.brokerProperty(
-                "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,LOCAL:PLAINTEXT");
-        broker.brokerProperty(
-                "listeners",
-                "EXTERNAL://localhost:0,CONTROLLER://localhost:0,LOCAL://localhost:" + settings.kafkaPort());
-        broker.brokerProperty("auto.create.topics.enable", "false");
-        broker.afterPropertiesSet();
-        started.push(broker::destroy);
+    private void startKafka() throws IOException {
+        Path data = settings.dataDir().resolve("kafka");
+        if (!settings.keepsKafkaData()) {
+            Utils.delete(data.toFile());
+        }
+        started.push(KafkaBroker.start(data, settings.kafkaPort()));
         String bootstrapServers = "localhost:" + settings.kafkaPort();
         environment.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
-        log.info("Kafka (embedded, KRaft) on {}", bootstrapServers);
+        log.info("Kafka (embedded, KRaft) on {}, data in {}", bootstrapServers, data);
     }
 
     private void startPostgres() throws IOException {

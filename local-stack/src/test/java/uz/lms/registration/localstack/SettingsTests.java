@@ -1,6 +1,7 @@
 package uz.lms.registration.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -57,12 +58,36 @@ class SettingsTests {
 
     @Test
     void theSandboxAloneServesEveryInterfaceInAContainer() {
-        Settings settings = Settings.sandboxOnly(Map.of("LOCAL_STACK_SANDBOX_ADDRESS", "0.0.0.0"));
+        Settings settings = Settings.only("sandbox", Map.of("LOCAL_STACK_SANDBOX_ADDRESS", "0.0.0.0"));
 
         assertThat(settings.startsKafka()).isFalse();
         assertThat(settings.startsPostgres()).isFalse();
         assertThat(settings.startsSandbox()).isTrue();
         assertThat(settings.sandboxAddress().getAddress().isAnyLocalAddress()).isTrue();
         assertThat(settings.sandboxAddress().getPort()).isEqualTo(8090);
+    }
+
+    @Test
+    void theBrokerAloneRunsOnItsPortWhateverTheEnvironmentNamesAndKeepsItsDataInAFileOfItsOwn() {
+        Settings settings = Settings.only(
+                "kafka",
+                Map.of(
+                        "SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka.elsewhere:9092",
+                        "LOCAL_STACK_KAFKA_PORT", "19092",
+                        "LOCAL_STACK_DATA_DIR", "/tmp/stack"));
+
+        assertThat(settings.kafkaPort()).isEqualTo(19092);
+        assertThat(settings.startsPostgres()).isFalse();
+        assertThat(settings.startsSandbox()).isFalse();
+        assertThat(settings.keepsKafkaData()).isTrue();
+        assertThat(settings.environmentFile()).isEqualTo(Path.of("/tmp/stack/local-stack-kafka.env"));
+        assertThat(Settings.from(Map.of()).keepsKafkaData()).isFalse();
+    }
+
+    @Test
+    void anUnknownPartIsRefused() {
+        assertThatThrownBy(() -> Settings.only("zookeeper", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kafka, postgres, sandbox");
     }
 }
