@@ -204,7 +204,7 @@ DELIVERY="$("$JAVA_HOME/bin/java" -cp benchmark/target/classes uz.lms.registrati
 {
     echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
     echo
-    echo "./run.sh ready after: ${READY_SECONDS}s"
+    echo "./run.sh ready after: ${READY_SECONDS}s; $(grep -h -m 1 '^postgres: ' "$OUT/warmup-verify.log")"
     echo
     echo "Closed loop, $CONNECTIONS connections, ${SECONDS_PER_RUN}s a run:"
     echo

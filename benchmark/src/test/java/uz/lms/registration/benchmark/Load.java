@@ -78,6 +78,9 @@ final class Load {
                 System.getProperty("bench.jdbc-url"),
                 System.getProperty("bench.jdbc-user"),
                 System.getProperty("bench.jdbc-password"))) {
+            // For the record: figures on a database that does not flush its commits are not comparable.
+            System.out.printf(
+                    "postgres: fsync=%s synchronous_commit=%s%n", show(db, "fsync"), show(db, "synchronous_commit"));
             if (count(db) < BenchmarkUsers.SEEDED) {
                 try (PreparedStatement seed = db.prepareStatement("""
                         INSERT INTO users (telegram_id, phone_number, attested_phone_number, language, created_at,
@@ -101,6 +104,16 @@ final class Load {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not prepare the benchmark's users", e);
+        }
+    }
+
+    private static String show(Connection db, String setting) throws SQLException {
+        try (PreparedStatement show = db.prepareStatement("SELECT current_setting(?)")) {
+            show.setString(1, setting);
+            try (ResultSet result = show.executeQuery()) {
+                result.next();
+                return result.getString(1);
+            }
         }
     }
 
