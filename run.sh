@@ -19,6 +19,9 @@ SERVICES="verification-service gateway-service telegram-service"
 DATA_DIR="${LOCAL_STACK_DATA_DIR:-$PWD/.run-data}"
 LOGS="$DATA_DIR/logs"
 STARTUP_SECONDS="${RUN_STARTUP_SECONDS:-240}"
+# Small heaps: a service holds about 35 MB live, local-stack about 90, yet the default heap (a quarter of the
+# machine's memory, a 384 MB start on 24 GB) let each JVM touch hundreds of MB. JAVA_OPTS, given after, wins.
+JVM_OPTIONS="-XX:+UseSerialGC -Xms32m -Xmx256m"
 export LOCAL_STACK_DATA_DIR="$DATA_DIR"
 
 port_of() {
@@ -59,6 +62,105 @@ build_if_needed() {
         echo "The build failed; the whole log is $LOGS/build.log" >&2
         exit 1
     fi
+}
+
+# A class cache per exec jar and JDK: the JVM maps the classes a training run loaded (JDK >= 25: linked and
+# profiled too, the AOT cache of JEP 483/514/515; older: AppCDS) instead of loading them again. Spring Boot's
+# recipe: the jar extracted (a cache holds only for its class path), a run that stops once its context is
+# refreshed (spring.context.exit=onRefresh, on the real broker and database: its beans connect to them);
+# local-stack's training is a start and a stop. Made on the first run after a build or a JDK change, under
+# <module>/target/class-cache/; a JVM that cannot use its cache says so in its log and starts without it.
+cache_dir() {
+    echo "$1/target/class-cache/$JAVA_VERSION"
+}
+
+cache_file() {
+    if [ "${JAVA_VERSION%%[.+-]*}" -ge 25 ]; then
+        echo "$(cache_dir "$1")/app.aot"
+    else
+        echo "$(cache_dir "$1")/app.jsa"
+    fi
+}
+
+cache_fresh() {
+    [ -f "$(cache_file "$1")" ] && [ "$(cache_file "$1")" -nt "$(exec_jar "$1")" ]
+}
+
+# Starts module's jar as process name, JVM options after the first three arguments: from its extracted copy
+# and class cache when that is fresh, else as built; training=yes writes the cache, once the JVM exits, to
+# <cache>.new.
+start_jvm() {
+    local name="$1" module="$2" training="$3" cache jar
+    shift 3
+    cache="$(cache_file "$module")"
+    jar="$(cache_dir "$module")/$(basename "$(exec_jar "$module")")"
+    if [ "$training" = yes ]; then
+        case "$cache" in
+            *.aot) set -- "$@" "-XX:AOTCacheOutput=$cache.new" -jar "$jar" ;;
+            *) set -- "$@" "-XX:ArchiveClassesAtExit=$cache.new" -jar "$jar" ;;
+        esac
+    elif cache_fresh "$module"; then
+        case "$cache" in
+            *.aot) set -- "$@" "-XX:AOTCache=$cache" -jar "$jar" ;;
+            *) set -- "$@" "-XX:SharedArchiveFile=$cache" -jar "$jar" ;;
+        esac
+    else
+        set -- "$@" -jar "$(exec_jar "$module")"
+    fi
+    # shellcheck disable=SC2086
+    start "$name" "$JAVA_HOME/bin/java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@"
+}
+
+# The names of the training runs of the modules given.
+trainings() {
+    printf '%s-training ' "$@"
+}
+
+# Waits for the training run started as name to exit; keeps the cache it wrote if it exited with 0.
+keep_cache() {
+    local name="$1" module="$2" status=0
+    wait "$(pid_of "$name")" 2>/dev/null || status=$?
+    rm -f "$DATA_DIR/pids/$name"
+    if [ "$status" -eq 0 ] && [ -s "$(cache_file "$module").new" ]; then
+        mv "$(cache_file "$module").new" "$(cache_file "$module")"
+    else
+        rm -f "$(cache_file "$module").new"
+    fi
+}
+
+# Trains the class caches that are missing or older than their jar, each service against a local-stack
+# started for the purpose. A module whose training fails starts as built.
+make_class_caches() {
+    local module stale="" trained="" settings
+    for module in local-stack $SERVICES; do
+        cache_fresh "$module" || stale="$stale $module"
+    done
+    [ -n "$stale" ] || return 0
+    echo "Making the class caches of$stale (once per build and JDK)..."
+    for module in $stale; do
+        rm -rf "$(cache_dir "$module")"
+        "$JAVA_HOME/bin/java" -Djarmode=tools -jar "$(exec_jar "$module")" extract \
+            --destination "$(cache_dir "$module")" >"$LOGS/$module-training.log" 2>&1 && trained="$trained $module"
+    done
+    case "$trained" in
+        *local-stack*) start_local_stack local-stack-training yes ;;
+        *) start_local_stack local-stack-training no ;;
+    esac
+    settings="$(sed 's/=.*//' "$DATA_DIR/local-stack.env")"
+    for module in $trained; do
+        [ "$module" = local-stack ] && continue
+        SERVER_PORT="$(port_of "$module")" start_jvm "$module-training" "$module" yes -Dspring.context.exit=onRefresh
+    done
+    for module in $trained; do
+        [ "$module" = local-stack ] || keep_cache "$module-training" "$module"
+    done
+    # local-stack writes its cache after it has stopped, which may take longer than stop() waits.
+    kill -TERM -- "-$(pid_of local-stack-training)" 2>/dev/null || true
+    keep_cache local-stack-training local-stack
+    stop_orphan_postgres
+    # What local-stack is to start must stay unset, or the next one would take it for real parts to use.
+    # shellcheck disable=SC2086
+    unset $settings
 }
 
 # Each process gets a session (and process group) of its own, so it can be stopped with all its children.
@@ -120,7 +222,7 @@ stop_orphan_postgres() {
 # What a run killed outright (SIGKILL) left behind, if it still is ours: pids get reused.
 stop_stale() {
     local name pid
-    for name in local-stack $SERVICES; do
+    for name in local-stack $SERVICES $(trainings local-stack $SERVICES); do
         pid="$(pid_of "$name")"
         if [ -n "$pid" ] && ps -o args= -p "$pid" 2>/dev/null | grep -q -- "-exec.jar"; then
             stop "$name"
@@ -135,8 +237,8 @@ cleanup() {
     trap '' INT TERM
     trap - EXIT
     echo "Stopping..."
-    stop $SERVICES
-    stop local-stack
+    stop $SERVICES $(trainings $SERVICES)
+    stop local-stack $(trainings local-stack)
     stop_orphan_postgres
     rm -f "$DATA_DIR/run.pid"
     echo "Stopped."
@@ -156,6 +258,22 @@ failed() {
     echo "$1 did not start; the end of $LOGS/$1.log:" >&2
     tail -n 30 "$LOGS/$1.log" >&2 || true
     exit 1
+}
+
+# Starts local-stack as name (training: see start_jvm) and exports the settings it writes once it is up.
+start_local_stack() {
+    local file="$DATA_DIR/local-stack.env" deadline=$((SECONDS + STARTUP_SECONDS))
+    rm -f "$file"
+    start_jvm "$1" local-stack "$2"
+    until [ -f "$file" ]; do
+        alive "$1" || failed "$1"
+        [ "$SECONDS" -lt "$deadline" ] || failed "$1"
+        sleep 0.5
+    done
+    set -a
+    # shellcheck disable=SC1090
+    . "$file"
+    set +a
 }
 
 wait_until_ready() {
@@ -230,30 +348,20 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 pick_java
-echo "Java: $JAVA_HOME"
+JAVA_VERSION="$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"
+echo "Java: $JAVA_HOME ($JAVA_VERSION)"
 [ "$BUILD" = yes ] && build_if_needed
 for module in local-stack $SERVICES; do
     [ -n "$(exec_jar "$module")" ] || { echo "$module/target has no exec jar: run ./run.sh without --no-build" >&2; exit 1; }
 done
 
-ENV_FILE="$DATA_DIR/local-stack.env"
-rm -f "$ENV_FILE"
+make_class_caches
 echo "Starting Kafka, PostgreSQL and the Telegram sandbox where the environment does not name real ones..."
-start local-stack "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$(exec_jar local-stack)"
-deadline=$((SECONDS + STARTUP_SECONDS))
-until [ -f "$ENV_FILE" ]; do
-    alive local-stack || failed local-stack
-    [ "$SECONDS" -lt "$deadline" ] || failed local-stack
-    sleep 0.5
-done
-set -a
-# shellcheck disable=SC1090
-. "$ENV_FILE"
-set +a
+start_local_stack local-stack no
 
 echo "Starting $SERVICES..."
 for name in $SERVICES; do
-    SERVER_PORT="$(port_of "$name")" start "$name" "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$(exec_jar "$name")"
+    SERVER_PORT="$(port_of "$name")" start_jvm "$name" "$name" no
 done
 wait_until_ready
 banner

@@ -48,7 +48,9 @@ import uz.lms.registration.testsupport.TopicRecorder;
 class WholeSystemEndToEndTests {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private static final Duration STARTUP = Duration.ofSeconds(180);
+    /** The first run after a build also trains the JVMs' class caches: a few minutes on a busy machine. */
+    private static final Duration STARTUP = Duration.ofSeconds(480);
+
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
     /** A code as a JSON value, issued or typed: what run.sh watch must never print. */
