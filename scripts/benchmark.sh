@@ -11,7 +11,7 @@
 #
 #   scripts/benchmark.sh
 #
-# Settings: BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_VERIFY_RATE,
+# Settings: BENCH_BUILD=no (the services' jars as they are), BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS (60), BENCH_CONNECTIONS, BENCH_VERIFY_RATE,
 # BENCH_REGISTER_RATE, BENCH_DELIVERY_RATE; JAVA_OPTS passes on to the services, as with run.sh.
 # BENCH_JFR=1 records each service with JDK Flight Recorder (settings=profile) during the first closed
 # loop of each endpoint, into <service>-<endpoint>.jfr beside the table (`jfr view hot-methods <file>`).
@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN="${BENCH_SECONDS:-30}"
 RUNS="${BENCH_RUNS:-3}"
-WARMUP="${BENCH_WARMUP_SECONDS:-10}"
+# Four JVMs compiling their hot code share two cores with the load for minutes after start-up.
+WARMUP="${BENCH_WARMUP_SECONDS:-60}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 VERIFY_RATE="${BENCH_VERIFY_RATE:-1000}"
 REGISTER_RATE="${BENCH_REGISTER_RATE:-500}"
@@ -37,7 +38,11 @@ SERVICES="gateway-service verification-service telegram-service"
 pick_java
 mkdir -p "$OUT"
 echo "Building (log: $OUT/build.log)..."
-./mvnw -B -ntp -Pbenchmark -DskipTests package >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+if [ "${BENCH_BUILD:-yes}" = yes ]; then
+    ./mvnw -B -ntp -Pbenchmark -DskipTests package >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+else
+    ./mvnw -B -ntp -Pbenchmark -pl benchmark -DskipTests package >"$OUT/build.log" 2>&1 || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+fi
 
 RUN_PID=""
 BOT_API_PID=""
@@ -54,19 +59,24 @@ trap 'exit 130' INT TERM
 "$JAVA_HOME/bin/java" -cp benchmark/target/classes uz.lms.registration.benchmark.BotApi "$BOT_API_PORT" &
 BOT_API_PID=$!
 
+# Starts run.sh and returns once it printed its banner.
+start_system() {
+    LOCAL_STACK_DATA_DIR="$DATA" RUN_GATEWAY_PORT="$GATEWAY_PORT" RUN_VERIFICATION_PORT=28081 RUN_TELEGRAM_PORT=28082 \
+        LOCAL_STACK_KAFKA_PORT=29092 LOCAL_STACK_POSTGRES_PORT=25432 \
+        TELEGRAM_API_URL="http://127.0.0.1:$BOT_API_PORT" TELEGRAM_BOT_TOKEN=7000000001:benchmark \
+        GATEWAY_RATE_LIMIT_ENABLED=false \
+        ./run.sh --no-build >>"$OUT/run.log" 2>&1 &
+    RUN_PID=$!
+    until [ "$(grep -c "LMS registration is running" "$OUT/run.log")" -gt "$1" ]; do
+        kill -0 "$RUN_PID" 2>/dev/null || { tail -n 30 "$OUT/run.log" >&2; exit 1; }
+        sleep 0.2
+    done
+}
+
 rm -rf "$DATA"
 echo "Starting the system (log: $OUT/run.log)..."
 started=$(date +%s.%N)
-LOCAL_STACK_DATA_DIR="$DATA" RUN_GATEWAY_PORT="$GATEWAY_PORT" RUN_VERIFICATION_PORT=28081 RUN_TELEGRAM_PORT=28082 \
-    LOCAL_STACK_KAFKA_PORT=29092 LOCAL_STACK_POSTGRES_PORT=25432 \
-    TELEGRAM_API_URL="http://127.0.0.1:$BOT_API_PORT" TELEGRAM_BOT_TOKEN=7000000001:benchmark \
-    GATEWAY_RATE_LIMIT_ENABLED=false \
-    ./run.sh --no-build >"$OUT/run.log" 2>&1 &
-RUN_PID=$!
-until grep -q "LMS registration is running" "$OUT/run.log"; do
-    kill -0 "$RUN_PID" 2>/dev/null || { tail -n 30 "$OUT/run.log" >&2; exit 1; }
-    sleep 0.2
-done
+start_system 0
 READY_SECONDS=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf "%.1f", to - from }')
 # shellcheck disable=SC1091
 . "$DATA/local-stack.env"
@@ -116,15 +126,25 @@ memory_snapshot() {
     done
 }
 
-# Runs one simulation; its report goes to $OUT/<label>/. Extra arguments are -D settings.
+# Runs one simulation; its report goes to $OUT/<label>/. Extra arguments are -D settings. CPU_BEFORE and
+# CPU_AFTER are the CPU snapshots from the moment Gatling starts its simulation to the moment it ends it,
+# leaving out Maven's and Gatling's own start and the report.
 LAST_REPORT=""
+CPU_BEFORE=""
+CPU_AFTER=""
 gatling() {
-    local label="$1" simulation="$2"
+    local label="$1" simulation="$2" pid
     shift 2
     ./mvnw -B -ntp -Pbenchmark -pl benchmark gatling:test -Dgatling.simulationClass="uz.lms.registration.benchmark.$simulation" \
         -Dbench.gateway="http://localhost:$GATEWAY_PORT" -Dbench.jdbc-url="$SPRING_DATASOURCE_URL" \
         -Dbench.jdbc-user="$SPRING_DATASOURCE_USERNAME" -Dbench.jdbc-password="$SPRING_DATASOURCE_PASSWORD" \
-        "$@" >"$OUT/$label.log" 2>&1 || { tail -n 30 "$OUT/$label.log" >&2; exit 1; }
+        "$@" >"$OUT/$label.log" 2>&1 &
+    pid=$!
+    until grep -q "^Simulation .* started" "$OUT/$label.log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    CPU_BEFORE="$(sorted_cpu_snapshot)"
+    until grep -q "^Parsing log file" "$OUT/$label.log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    CPU_AFTER="$(sorted_cpu_snapshot)"
+    wait "$pid" || { tail -n 30 "$OUT/$label.log" >&2; exit 1; }
     LAST_REPORT="$OUT/$label"
     mv "$(ls -dt benchmark/target/gatling/*/ | head -n 1)" "$LAST_REPORT"
 }
@@ -172,39 +192,48 @@ for run in $(seq 1 "$RUNS"); do
                     settings=profile filename="$OUT/$service-$endpoint.jfr" >/dev/null
             done
         fi
-        before="$(sorted_cpu_snapshot)"
         if [ "$endpoint" = verify ]; then
             gatling "closed-$endpoint-$run" ClosedLoad -Dbench.endpoint=verify -Dbench.seconds="$SECONDS_PER_RUN" \
                 -Dbench.connections="$CONNECTIONS"
         else
             run_register "closed-$endpoint-$run" "$SECONDS_PER_RUN"
         fi
-        after="$(sorted_cpu_snapshot)"
         CLOSED="$CLOSED$endpoint $run $(stat all rate) $(stat all p50) $(stat all p99) $(stat all ko)"$'\n'
-        cpu_per_thousand "$before" "$after" "$(stat all requests)" >"$OUT/cpu-$endpoint-$run.txt"
+        cpu_per_thousand "$CPU_BEFORE" "$CPU_AFTER" "$(stat all requests)" >"$OUT/cpu-$endpoint-$run.txt"
     done
 done
 
 echo "Open loop: $VERIFY_RATE /verify and $REGISTER_RATE /register a second..."
-before="$(sorted_cpu_snapshot)"
 ( sleep $((SECONDS_PER_RUN * 2 / 3 + 8)); memory_snapshot >"$OUT/memory.txt" ) &
 MEMORY_PID=$!
 gatling open OpenLoad -Dbench.seconds="$SECONDS_PER_RUN" -Dbench.verify-rate="$VERIFY_RATE" \
     -Dbench.register-rate="$REGISTER_RATE" -Dbench.first-user="$next_user"
-after="$(sorted_cpu_snapshot)"
 wait "$MEMORY_PID"
-cpu_per_thousand "$before" "$after" "$(stat all requests)" >"$OUT/cpu-open.txt"
+cpu_per_thousand "$CPU_BEFORE" "$CPU_AFTER" "$(stat all requests)" >"$OUT/cpu-open.txt"
 next_user=$((next_user + $(stat register requests) + 1000))
 OPEN="$(stat verify p50) $(stat verify p99) $(stat verify max) $(stat verify ko) $(stat register p50) $(stat register p99) $(stat register max) $(stat register ko)"
 
+# The open loop leaves thousands of codes queued for the bot: let it send them first.
+arrivals=-1
+until [ "$arrivals" = "$(curl -s "http://127.0.0.1:$BOT_API_PORT/count")" ]; do
+    arrivals="$(curl -s "http://127.0.0.1:$BOT_API_PORT/count")"
+    sleep 3
+done
 echo "Code delivery at $DELIVERY_RATE registrations a second..."
 DELIVERY="$("$JAVA_HOME/bin/java" -cp benchmark/target/classes uz.lms.registration.benchmark.DeliveryProbe \
     "http://localhost:$GATEWAY_PORT" "http://127.0.0.1:$BOT_API_PORT" "$next_user" "$DELIVERY_RATE" "$SECONDS_PER_RUN")"
 
+echo "Restarting the system: start-up with built jars and their class caches..."
+kill -TERM "$RUN_PID" && wait "$RUN_PID" || true
+started=$(date +%s.%N)
+start_system 1
+RESTART_SECONDS=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf "%.1f", to - from }')
+
 {
     echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
     echo
-    echo "./run.sh ready after: ${READY_SECONDS}s; $(grep -h -m 1 '^postgres: ' "$OUT/warmup-verify.log")"
+    echo "./run.sh ready after ${READY_SECONDS}s (the first start after a build also makes the class caches), then after ${RESTART_SECONDS}s on a restart"
+    echo "$(grep -h -m 1 '^postgres: ' "$OUT/warmup-verify.log")"
     echo
     echo "Closed loop, $CONNECTIONS connections, ${SECONDS_PER_RUN}s a run:"
     echo

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * A Bot API stand-in for telegram-service under load: it accepts a {@code sendMessage} to any chat (the
  * sandbox knows only chats that pressed START) and notes when the first message reached each chat, in
- * microseconds since the epoch; {@code GET /arrivals} lists them as {@code chat_id micros} lines. Long
+ * microseconds since the epoch; {@code GET /arrivals} lists them as {@code chat_id micros} lines, and
+ * {@code GET /count} says how many there are. Long
  * polls wait and find no updates. Message texts hold codes: they are neither kept nor printed.
  *
  * <p>{@code java -cp benchmark/target/classes uz.lms.registration.benchmark.BotApi <port>}
@@ -49,6 +50,7 @@ public final class BotApi {
             String method = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
             String answer = switch (method) {
                 case "arrivals" -> arrivals();
+                case "count" -> String.valueOf(arrivals.size());
                 case "getme" ->
                     ok("{\"id\":7000000001,\"is_bot\":true,\"first_name\":\"Benchmark\","
                             + "\"username\":\"benchmark_bot\"}");
