@@ -19,9 +19,6 @@ SERVICES="verification-service gateway-service telegram-service"
 DATA_DIR="${LOCAL_STACK_DATA_DIR:-$PWD/.run-data}"
 LOGS="$DATA_DIR/logs"
 STARTUP_SECONDS="${RUN_STARTUP_SECONDS:-240}"
-# Small heaps: a service holds about 35 MB live, local-stack about 90, yet the default heap (a quarter of the
-# machine's memory, a 384 MB start on 24 GB) let each JVM touch hundreds of MB. JAVA_OPTS, given after, wins.
-JVM_OPTIONS="-XX:+UseSerialGC -Xms32m -Xmx256m"
 export LOCAL_STACK_DATA_DIR="$DATA_DIR"
 
 port_of() {
@@ -108,7 +105,7 @@ start_jvm() {
         set -- "$@" -jar "$(exec_jar "$module")"
     fi
     # shellcheck disable=SC2086
-    start "$name" "$JAVA_HOME/bin/java" $JVM_OPTIONS ${JAVA_OPTS:-} "$@"
+    start "$name" "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} "$@"
 }
 
 # The names of the training runs of the modules given.
