@@ -121,15 +121,7 @@ class ComposeEndToEndTests {
 
         DockerCompose.Result build = compose.run("build");
         assertThat(build.succeeded()).as(build.output()).isTrue();
-        // The real bot has no token here: it would only start and idle, on a machine that may be busy.
-        DockerCompose.Result up = compose.upAndWait(
-                Duration.ofMinutes(20),
-                "--scale",
-                "verification-service=2",
-                "--scale",
-                "sandbox-bot=2",
-                "--scale",
-                "telegram-service=0");
+        DockerCompose.Result up = upAsScaled();
         System.out.printf(
                 "%s: images built in %d s, stack up and healthy in %d s%n",
                 compose.version(), build.took().toSeconds(), up.took().toSeconds());
@@ -300,14 +292,7 @@ class ComposeEndToEndTests {
         assertThat(kafkaConfigs("--describe")).contains("retention.ms=604800000");
 
         compose.run("restart", "verification-service");
-        DockerCompose.Result up = compose.upAndWait(
-                Duration.ofMinutes(20),
-                "--scale",
-                "verification-service=2",
-                "--scale",
-                "sandbox-bot=2",
-                "--scale",
-                "telegram-service=0");
+        DockerCompose.Result up = upAsScaled();
 
         assertThat(up.succeeded()).as(up.output()).isTrue();
         assertThat(kafkaConfigs("--describe")).contains("retention.ms=3600000");
@@ -452,5 +437,20 @@ class ComposeEndToEndTests {
         } catch (IOException e) {
             throw new IllegalStateException("no free port", e);
         }
+    }
+
+    /**
+     * {@code up --wait} with the scale these tests run: two verification-service instances, two sandbox bots, and
+     * no real bot, which has no token here and would only start and idle on a machine that may be busy.
+     */
+    private DockerCompose.Result upAsScaled() {
+        return compose.upAndWait(
+                Duration.ofMinutes(20),
+                "--scale",
+                "verification-service=2",
+                "--scale",
+                "sandbox-bot=2",
+                "--scale",
+                "telegram-service=0");
     }
 }
