@@ -100,8 +100,14 @@ public final class LocalStack {
 
     private void startPostgres() throws IOException {
         Path data = settings.dataDir().resolve("postgres");
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(data)
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (settings.postgresDurable()) {
+            // Later on the command line than the -F (fsync off) the embedded server is started with, so they win.
+            builder.setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
+        }
+        EmbeddedPostgres postgres = builder.setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setPort(settings.postgresPort())
@@ -111,7 +117,11 @@ public final class LocalStack {
         environment.put("SPRING_DATASOURCE_URL", url);
         environment.put("SPRING_DATASOURCE_USERNAME", "postgres");
         environment.put("SPRING_DATASOURCE_PASSWORD", "postgres");
-        log.info("PostgreSQL (embedded) on {}, data in {}", url, data);
+        log.info(
+                "PostgreSQL (embedded) on {}, data in {}, commits {}",
+                url,
+                data,
+                settings.postgresDurable() ? "flushed to disk" : "not flushed (LOCAL_STACK_POSTGRES_DURABLE=false)");
     }
 
     private void startSandbox() {

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  *                     {@code TELEGRAM_API_URL} is set
  * @param sandboxHost  the address the sandbox binds, {@code LOCAL_STACK_SANDBOX_ADDRESS}: the loopback
  *                     address unless a container must serve it to others
+ * @param postgresDurable whether PostgreSQL flushes its commits to disk, {@code LOCAL_STACK_POSTGRES_DURABLE}:
+ *                     off by default, as embedded PostgreSQL comes (no {@code fsync}, no synchronous commit),
+ *                     which loses the last commits only when the machine itself stops; on for figures that
+ *                     should hold for a real database (the benchmark)
  * @param part         the one part this process runs ({@code kafka}, {@code postgres} or {@code sandbox}), or
  *                     null for all of them, as run.sh starts it
  */
@@ -27,6 +31,7 @@ record Settings(
         int postgresPort,
         int sandboxPort,
         String sandboxHost,
+        boolean postgresDurable,
         @Nullable String part) {
 
     static final List<String> PARTS = List.of("kafka", "postgres", "sandbox");
@@ -42,6 +47,8 @@ record Settings(
                 isSet(env, "LOCAL_STACK_SANDBOX_ADDRESS")
                         ? env.get("LOCAL_STACK_SANDBOX_ADDRESS").trim()
                         : InetAddress.getLoopbackAddress().getHostAddress(),
+                Boolean.parseBoolean(env.getOrDefault("LOCAL_STACK_POSTGRES_DURABLE", "false")
+                        .trim()),
                 null);
     }
 
@@ -61,6 +68,7 @@ record Settings(
                 part.equals("postgres") ? port(env, "LOCAL_STACK_POSTGRES_PORT", 54329) : 0,
                 part.equals("sandbox") ? port(env, "LOCAL_STACK_SANDBOX_PORT", 8090) : 0,
                 settings.sandboxHost,
+                settings.postgresDurable,
                 part);
     }
 
