@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # The load benchmark: starts the whole system as ./run.sh does (its own data directory, ports 2808x), with
 # a Bot API stand-in that takes every code message and times its arrival, seeds 1,000,000 users who have
-# shared their contact with the bot, and drives the HTTP API with Gatling (benchmark/): after a warm-up,
-#   - closed loop: 32 clients back to back on /verify, then on /register, BENCH_RUNS times (3);
-#   - open loop: 1,000 /verify and 500 /register a second together (latency without coordinated omission);
+# shared their contact with the bot, and drives the HTTP API:
+#   - warm-up: wrk on /verify, then on /register, BENCH_WARMUP_SECONDS (150) each, until the JITs are done;
+#   - closed loop: wrk, 2 threads, 32 connections, on /verify, then on /register, BENCH_RUNS times (3);
+#   - open loop: Gatling, 1,000 /verify and 500 /register a second together (latency without coordinated
+#     omission);
 #   - code delivery: 20 /register a second, time from each 200 to its sendMessage reaching the Bot API.
 # Each for BENCH_SECONDS (30). Prints a table of throughput, latency, CPU-seconds per 1,000 requests and
-# memory per process, and the time ./run.sh took to be ready; keeps it, with Gatling's HTML reports, in
+# memory per process, and the time ./run.sh took to be ready; keeps it, with Gatling's HTML report, in
 # benchmark/target/benchmark-<time>/.
 #
-#   scripts/benchmark.sh
+#   scripts/benchmark.sh          (needs wrk: apt-get install wrk)
 #
-# Settings: BENCH_BUILD=no (the services' jars as they are), BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS (60), BENCH_CONNECTIONS, BENCH_VERIFY_RATE,
-# BENCH_REGISTER_RATE, BENCH_DELIVERY_RATE; JAVA_OPTS passes on to the services, as with run.sh.
+# Settings: BENCH_BUILD=no (the services' jars as they are), BENCH_SYSTEM (a checkout of this repository,
+# built, whose run.sh to start: another commit to compare with; this one by default), BENCH_SECONDS,
+# BENCH_RUNS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_VERIFY_RATE, BENCH_REGISTER_RATE,
+# BENCH_DELIVERY_RATE; JAVA_OPTS passes on to the services, as with run.sh, and so do the local stack's
+# settings (LOCAL_STACK_POSTGRES_DURABLE=false: PostgreSQL without fsync and synchronous commits).
 # BENCH_JFR=1 records each service with JDK Flight Recorder (settings=profile) during the first closed
 # loop of each endpoint, into <service>-<endpoint>.jfr beside the table (`jfr view hot-methods <file>`).
 # The gateway's rate limits are off (GATEWAY_RATE_LIMIT_ENABLED=false): they exist to stop this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 SECONDS_PER_RUN="${BENCH_SECONDS:-30}"
 RUNS="${BENCH_RUNS:-3}"
-# Four JVMs compiling their hot code share two cores with the load for minutes after start-up.
-WARMUP="${BENCH_WARMUP_SECONDS:-60}"
+# Four JVMs compiling their hot code share two cores with the load: throughput keeps rising for minutes.
+WARMUP="${BENCH_WARMUP_SECONDS:-150}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 VERIFY_RATE="${BENCH_VERIFY_RATE:-1000}"
 REGISTER_RATE="${BENCH_REGISTER_RATE:-500}"
@@ -30,6 +36,7 @@ DELIVERY_RATE="${BENCH_DELIVERY_RATE:-20}"
 GATEWAY_PORT=28080
 BOT_API_PORT=28090
 DATA="$PWD/.bench-data"
+SYSTEM="$(cd "${BENCH_SYSTEM:-.}" && pwd)"
 OUT="$PWD/benchmark/target/benchmark-$(date +%Y%m%d-%H%M%S)"
 SERVICES="gateway-service verification-service telegram-service"
 
@@ -64,8 +71,8 @@ start_system() {
     LOCAL_STACK_DATA_DIR="$DATA" RUN_GATEWAY_PORT="$GATEWAY_PORT" RUN_VERIFICATION_PORT=28081 RUN_TELEGRAM_PORT=28082 \
         LOCAL_STACK_KAFKA_PORT=29092 LOCAL_STACK_POSTGRES_PORT=25432 \
         TELEGRAM_API_URL="http://127.0.0.1:$BOT_API_PORT" TELEGRAM_BOT_TOKEN=7000000001:benchmark \
-        GATEWAY_RATE_LIMIT_ENABLED=false \
-        ./run.sh --no-build >>"$OUT/run.log" 2>&1 &
+        GATEWAY_RATE_LIMIT_ENABLED=false LOCAL_STACK_POSTGRES_DURABLE="${LOCAL_STACK_POSTGRES_DURABLE:-true}" \
+        "$SYSTEM/run.sh" --no-build >>"$OUT/run.log" 2>&1 &
     RUN_PID=$!
     until [ "$(grep -c "LMS registration is running" "$OUT/run.log")" -gt "$1" ]; do
         kill -0 "$RUN_PID" 2>/dev/null || { tail -n 30 "$OUT/run.log" >&2; exit 1; }
@@ -126,19 +133,49 @@ memory_snapshot() {
     done
 }
 
+# Seeds the users once, and clears the verifying ones' failed checks before each run.
+seed_users() {
+    "$JAVA_HOME/bin/java" -cp "benchmark/target/classes:$(cat benchmark/target/classpath.txt)" \
+        uz.lms.registration.benchmark.SeedUsers "$SPRING_DATASOURCE_URL" "$SPRING_DATASOURCE_USERNAME" \
+        "$SPRING_DATASOURCE_PASSWORD"
+}
+
+# Runs wrk on one endpoint for the given seconds, 2 threads, and leaves in WRK its result line:
+# requests=... seconds=... p50=... p99=... max=... socket_errors=... <status>=<count>...
+# CPU_BEFORE and CPU_AFTER are the CPU snapshots around it.
+CPU_BEFORE=""
+CPU_AFTER=""
+WRK=""
+next_user=10000
+wrk_run() {
+    local endpoint="$1" seconds="$2" label="$3"
+    CPU_BEFORE="$(sorted_cpu_snapshot)"
+    BENCH_WRK_DIR="$PWD/benchmark/wrk" BENCH_WRK_THREADS=2 BENCH_FIRST_USER="$next_user" \
+        wrk -t2 -c"$CONNECTIONS" -d"${seconds}s" --latency -s "benchmark/wrk/$endpoint.lua" \
+        "http://localhost:$GATEWAY_PORT" >"$OUT/$label.txt"
+    CPU_AFTER="$(sorted_cpu_snapshot)"
+    WRK="$(sed -n 's/^wrk-result //p' "$OUT/$label.txt")"
+    [ "$endpoint" = register ] && next_user=$((next_user + $(wrk_field requests) + 1000))
+    return 0
+}
+# A field of the last wrk result; 0 for a status that did not occur.
+wrk_field() {
+    echo "$WRK" | tr ' ' '\n' | awk -F= -v name="$1" '$1 == name { print $2; found = 1 } END { if (!found) print 0 }'
+}
+# Answers that are failures under load: 5xx (503: shed or no reply in time) and broken connections.
+wrk_errors() {
+    echo "$WRK" | tr ' ' '\n' | awk -F= '$1 ~ /^5/ || $1 == "socket_errors" { n += $2 } END { print n + 0 }'
+}
+
 # Runs one simulation; its report goes to $OUT/<label>/. Extra arguments are -D settings. CPU_BEFORE and
 # CPU_AFTER are the CPU snapshots from the moment Gatling starts its simulation to the moment it ends it,
 # leaving out Maven's and Gatling's own start and the report.
 LAST_REPORT=""
-CPU_BEFORE=""
-CPU_AFTER=""
 gatling() {
     local label="$1" simulation="$2" pid
     shift 2
     ./mvnw -B -ntp -Pbenchmark -pl benchmark gatling:test -Dgatling.simulationClass="uz.lms.registration.benchmark.$simulation" \
-        -Dbench.gateway="http://localhost:$GATEWAY_PORT" -Dbench.jdbc-url="$SPRING_DATASOURCE_URL" \
-        -Dbench.jdbc-user="$SPRING_DATASOURCE_USERNAME" -Dbench.jdbc-password="$SPRING_DATASOURCE_PASSWORD" \
-        "$@" >"$OUT/$label.log" 2>&1 &
+        -Dbench.gateway="http://localhost:$GATEWAY_PORT" "$@" >"$OUT/$label.log" 2>&1 &
     pid=$!
     until grep -q "^Simulation .* started" "$OUT/$label.log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
     CPU_BEFORE="$(sorted_cpu_snapshot)"
@@ -171,41 +208,33 @@ cpu_per_thousand() {
         '{ printf "%s %.2f\n", $1, ($3 - $2) / hz / n * 1000 }'
 }
 
-next_user=10000
-run_register() {
-    gatling "$1" ClosedLoad -Dbench.endpoint=register -Dbench.seconds="$2" -Dbench.connections="$CONNECTIONS" \
-        -Dbench.first-user="$next_user"
-    next_user=$((next_user + $(stat all requests) + 1000))
-}
-
-echo "Ready after ${READY_SECONDS}s. Warming up (${WARMUP}s per endpoint)..."
-gatling warmup-verify ClosedLoad -Dbench.endpoint=verify -Dbench.seconds="$WARMUP" -Dbench.connections="$CONNECTIONS"
-run_register warmup-register "$WARMUP"
+echo "Ready after ${READY_SECONDS}s. Seeding users..."
+seed_users >"$OUT/seed.log"
+echo "Warming up (${WARMUP}s per endpoint)..."
+wrk_run verify "$WARMUP" warmup-verify
+wrk_run register "$WARMUP" warmup-register
 
 CLOSED=""
 for run in $(seq 1 "$RUNS"); do
     for endpoint in verify register; do
         echo "Closed loop, $endpoint, run $run of $RUNS..."
+        [ "$endpoint" = verify ] && seed_users >/dev/null
         if [ "${BENCH_JFR:-0}" = 1 ] && [ "$run" = 1 ]; then
             for service in $SERVICES; do
-                "$JAVA_HOME/bin/jcmd" "$(pids_of "$service")" JFR.start duration="$((SECONDS_PER_RUN + 15))s" \
+                "$JAVA_HOME/bin/jcmd" "$(pids_of "$service")" JFR.start duration="$((SECONDS_PER_RUN + 5))s" \
                     settings=profile filename="$OUT/$service-$endpoint.jfr" >/dev/null
             done
         fi
-        if [ "$endpoint" = verify ]; then
-            gatling "closed-$endpoint-$run" ClosedLoad -Dbench.endpoint=verify -Dbench.seconds="$SECONDS_PER_RUN" \
-                -Dbench.connections="$CONNECTIONS"
-        else
-            run_register "closed-$endpoint-$run" "$SECONDS_PER_RUN"
-        fi
-        CLOSED="$CLOSED$endpoint $run $(stat all rate) $(stat all p50) $(stat all p99) $(stat all ko)"$'\n'
-        cpu_per_thousand "$CPU_BEFORE" "$CPU_AFTER" "$(stat all requests)" >"$OUT/cpu-$endpoint-$run.txt"
+        wrk_run "$endpoint" "$SECONDS_PER_RUN" "closed-$endpoint-$run"
+        CLOSED="$CLOSED$endpoint $run $(wrk_field requests) $(wrk_field seconds) $(wrk_field p50) $(wrk_field p99) $(wrk_errors)"$'\n'
+        cpu_per_thousand "$CPU_BEFORE" "$CPU_AFTER" "$(wrk_field requests)" >"$OUT/cpu-$endpoint-$run.txt"
     done
 done
 
 echo "Open loop: $VERIFY_RATE /verify and $REGISTER_RATE /register a second..."
 ( sleep $((SECONDS_PER_RUN * 2 / 3 + 8)); memory_snapshot >"$OUT/memory.txt" ) &
 MEMORY_PID=$!
+seed_users >/dev/null
 gatling open OpenLoad -Dbench.seconds="$SECONDS_PER_RUN" -Dbench.verify-rate="$VERIFY_RATE" \
     -Dbench.register-rate="$REGISTER_RATE" -Dbench.first-user="$next_user"
 wait "$MEMORY_PID"
@@ -233,13 +262,13 @@ RESTART_SECONDS=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf 
     echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
     echo
     echo "./run.sh ready after ${READY_SECONDS}s (the first start after a build also makes the class caches), then after ${RESTART_SECONDS}s on a restart"
-    echo "$(grep -h -m 1 '^postgres: ' "$OUT/warmup-verify.log")"
+    echo "$(grep -h -m 1 '^postgres: ' "$OUT/seed.log")"
     echo
-    echo "Closed loop, $CONNECTIONS connections, ${SECONDS_PER_RUN}s a run:"
+    echo "Closed loop (wrk), $CONNECTIONS connections, ${SECONDS_PER_RUN}s a run, after ${WARMUP}s of warm-up per endpoint:"
     echo
     echo "| endpoint | run | req/s | p50 ms | p99 ms | 503s and other errors |"
     echo "|---|---|---|---|---|---|"
-    echo -n "$CLOSED" | awk '{ printf "| /%s | %s | %.0f | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
+    echo -n "$CLOSED" | awk '{ printf "| /%s | %s | %.0f | %.0f | %.0f | %s |\n", $1, $2, $3 / $4, $5, $6, $7 }'
     echo
     echo "Open loop, $VERIFY_RATE /verify and $REGISTER_RATE /register a second together, ${SECONDS_PER_RUN}s:"
     echo
@@ -264,5 +293,5 @@ RESTART_SECONDS=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf 
     echo "|---|---|---|"
     awk '{ printf "| %s | %s | %s |\n", $1, $2, $3; pss += $2; rss += $3 } END { printf "| the whole stack | %d | %d |\n", pss, rss }' "$OUT/memory.txt"
     echo
-    echo "Gatling's reports: $OUT/*/index.html"
+    echo "Gatling's report of the open loop: $OUT/open/index.html; wrk's output: $OUT/*.txt"
 } | tee "$OUT/summary.md"

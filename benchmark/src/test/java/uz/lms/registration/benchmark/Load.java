@@ -7,11 +7,6 @@ import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * What the simulations share: the settings {@code scripts/benchmark.sh} passes as system properties, the
- * two requests, and the seeded users ({@link BenchmarkUsers}).
+ * The open loop's settings, which {@code scripts/benchmark.sh} passes as system properties, and its two
+ * requests, on the users {@link SeedUsers} seeded ({@link BenchmarkUsers}); the closed loop sends the same
+ * with wrk ({@code benchmark/wrk/}).
  *
  * <p>{@code /verify} takes a random one of the {@link BenchmarkUsers#VERIFYING} users and a random code,
  * as an attacker or a mistyping client would: nearly every answer is 400, each a failed check counted in
@@ -67,63 +63,5 @@ final class Load {
                         .post("/register")
                         .body(StringBody("#{body}"))
                         .check(status().is(200)));
-    }
-
-    /**
-     * Seeds the users once per database, and gives the verifying ones a clean slate, so that every run
-     * meets the same state: no lockouts from the previous run's failed checks.
-     */
-    static void prepareUsers() {
-        try (Connection db = DriverManager.getConnection(
-                System.getProperty("bench.jdbc-url"),
-                System.getProperty("bench.jdbc-user"),
-                System.getProperty("bench.jdbc-password"))) {
-            // For the record: figures on a database that does not flush its commits are not comparable.
-            System.out.printf(
-                    "postgres: fsync=%s synchronous_commit=%s%n", show(db, "fsync"), show(db, "synchronous_commit"));
-            if (count(db) < BenchmarkUsers.SEEDED) {
-                try (PreparedStatement seed = db.prepareStatement("""
-                        INSERT INTO users (telegram_id, phone_number, attested_phone_number, language, created_at,
-                                           updated_at)
-                        SELECT ? + n, '+99890' || lpad(n::text, 7, '0'), '+99890' || lpad(n::text, 7, '0'), 'uz',
-                               now(), now()
-                        FROM generate_series(0, ? - 1) n
-                        ON CONFLICT (telegram_id) DO NOTHING""")) {
-                    seed.setLong(1, BenchmarkUsers.FIRST_TELEGRAM_ID);
-                    seed.setInt(2, BenchmarkUsers.SEEDED);
-                    seed.executeUpdate();
-                }
-            }
-            try (PreparedStatement reset = db.prepareStatement("""
-                    UPDATE users SET verification_code = NULL, expires_at = NULL, api_failed_attempts = 0,
-                                     api_failures_in_row = 0, api_last_failure_at = NULL, updated_at = now()
-                    WHERE telegram_id >= ? AND telegram_id < ?""")) {
-                reset.setLong(1, BenchmarkUsers.telegramId(0));
-                reset.setLong(2, BenchmarkUsers.telegramId(BenchmarkUsers.VERIFYING));
-                reset.executeUpdate();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not prepare the benchmark's users", e);
-        }
-    }
-
-    private static String show(Connection db, String setting) throws SQLException {
-        try (PreparedStatement show = db.prepareStatement("SELECT current_setting(?)")) {
-            show.setString(1, setting);
-            try (ResultSet result = show.executeQuery()) {
-                result.next();
-                return result.getString(1);
-            }
-        }
-    }
-
-    private static long count(Connection db) throws SQLException {
-        try (PreparedStatement count = db.prepareStatement("SELECT count(*) FROM users WHERE telegram_id >= ?")) {
-            count.setLong(1, BenchmarkUsers.FIRST_TELEGRAM_ID);
-            try (ResultSet result = count.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
     }
 }

@@ -26,9 +26,4 @@ public class OpenLoad extends Simulation {
                                 .injectOpen(constantUsersPerSec(registerRate).during(Load.DURATION)))
                 .protocols(Load.protocol().shareConnections());
     }
-
-    @Override
-    public void before() {
-        Load.prepareUsers();
-    }
 }
