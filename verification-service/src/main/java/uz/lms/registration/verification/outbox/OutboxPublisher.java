@@ -71,7 +71,13 @@ class OutboxPublisher {
         List<Row> rows = jdbc.sql(CLAIM.formatted(condition))
                 .params(parameters)
                 .param("limit", BATCH)
-                .query(Row.class)
+                // By column name: a mapper by the record's properties tries each camel-case name first, and the
+                // driver answers a missing column with an exception.
+                .query((row, rowNumber) -> new Row(
+                        row.getLong("id"),
+                        row.getString("topic"),
+                        row.getString("record_key"),
+                        row.getBytes("payload")))
                 .list();
         List<CompletableFuture<?>> acks = rows.stream().map(this::send).toList();
         List<Long> done = new ArrayList<>();

@@ -1,5 +1,7 @@
 package uz.lms.registration.verification.users;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -36,8 +38,33 @@ class Users {
                                {channel}_last_code_at AS last_code_at, api_failures_in_row, api_last_failure_at
                         FROM users WHERE telegram_id = ?"""))
                 .param(telegramId)
-                .query(UserState.class)
+                .query(Users::userState)
                 .optional();
+    }
+
+    /**
+     * By column name, as the query names them: a mapper by the record's properties would look each one up under
+     * its camel-case name first, and the driver answers a missing column with an exception, twelve a row.
+     */
+    private static UserState userState(ResultSet row, int rowNumber) throws SQLException {
+        return new UserState(
+                row.getLong("telegram_id"),
+                row.getString("phone_number"),
+                row.getString("attested_phone_number"),
+                row.getString("verification_code"),
+                instant(row, "expires_at"),
+                row.getBoolean("is_verified"),
+                row.getInt("failed_attempts"),
+                row.getInt("codes_in_window"),
+                instant(row, "window_started_at"),
+                instant(row, "last_code_at"),
+                row.getInt("api_failures_in_row"),
+                instant(row, "api_last_failure_at"));
+    }
+
+    private static @Nullable Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
     }
 
     boolean isPhoneNumberVerifiedByAnother(long telegramId, String phoneNumber) {
