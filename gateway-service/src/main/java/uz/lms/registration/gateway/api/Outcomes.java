@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -41,39 +42,36 @@ public class Outcomes {
 
     /**
      * Asks verification-service and answers the request this thread serves with the outcome it replied, as the
-     * endpoint's table says, or 503 when no usable reply came in time. When {@code gateway.max-in-flight}
-     * requests are waiting already, verification-service is falling behind: the request is not sent, and gets
-     * 503 at once rather than after the reply timeout.
+     * endpoint's table says, or 503 when no usable reply came in time. The thread waits for the reply: a virtual
+     * thread, which costs less than handing the request back to Tomcat to dispatch a second time. When
+     * {@code gateway.max-in-flight} requests are waiting already, verification-service is falling behind: the
+     * request is not sent, and gets 503 at once rather than after the reply timeout.
      */
-    public <O extends Outcome> CompletableFuture<ResponseEntity<?>> answer(
+    public <O extends Outcome> ResponseEntity<?> answer(
             long telegramId, Supplier<CompletableFuture<O>> request, Function<O, ResponseEntity<?>> table) {
         String endpoint = endpoint(RequestContextHolder.currentRequestAttributes()
                 .getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
         if (!inFlight.tryAcquire()) {
             count(endpoint, "shed");
             log.warn("{} telegram_id={} outcome=shed", endpoint, telegramId);
-            return CompletableFuture.completedFuture(FastApi.unavailable());
+            return FastApi.unavailable();
         }
-        CompletableFuture<O> reply;
+        O outcome;
         try {
-            reply = request.get();
-        } catch (RuntimeException e) {
+            // The request's future always completes: with the reply, or failed within the reply timeout.
+            outcome = request.get().join();
+        } catch (CompletionException e) {
+            count(endpoint, "unavailable");
+            // The client has logged why: the command and the failure's type.
+            log.warn("{} telegram_id={} outcome=unavailable", endpoint, telegramId);
+            return FastApi.unavailable();
+        } finally {
             inFlight.release();
-            throw e;
         }
-        return reply.handle((outcome, failure) -> {
-            inFlight.release();
-            if (failure != null) {
-                count(endpoint, "unavailable");
-                // The client has logged why: the command and the failure's type.
-                log.warn("{} telegram_id={} outcome=unavailable", endpoint, telegramId);
-                return FastApi.unavailable();
-            }
-            count(endpoint, outcome.type());
-            // verification-service logs every command with its outcome, and gateway_outcomes_total counts them.
-            log.debug("{} telegram_id={} outcome={}", endpoint, telegramId, outcome.type());
-            return table.apply(outcome);
-        });
+        count(endpoint, outcome.type());
+        // verification-service logs every command with its outcome, and gateway_outcomes_total counts them.
+        log.debug("{} telegram_id={} outcome={}", endpoint, telegramId, outcome.type());
+        return table.apply(outcome);
     }
 
     /** Counts a request that ended before it reached its handler, if that is an {@link ApiEndpoint}. */

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -68,8 +67,7 @@ class Throttle implements HandlerInterceptor, WebMvcConfigurer {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
-        // The dispatch that writes an asynchronous answer passes here again: the request was counted already.
-        if (request.getDispatcherType() != DispatcherType.REQUEST || Outcomes.endpoint(handler) == null) {
+        if (Outcomes.endpoint(handler) == null) {
             return true;
         }
         String client = byApiKey ? KEY_HOLDER : addresses.of(request);

@@ -8,7 +8,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -112,5 +111,5 @@ interface RegistrationApi {
                     @Content(
                             schema = @Schema(implementation = Detail.class),
                             examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
-    CompletableFuture<ResponseEntity<?>> register(@RequestBody(required = false) @Nullable JsonNode body);
+    ResponseEntity<?> register(@RequestBody(required = false) @Nullable JsonNode body);
 }

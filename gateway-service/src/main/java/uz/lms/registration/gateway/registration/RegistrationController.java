@@ -2,7 +2,6 @@ package uz.lms.registration.gateway.registration;
 
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -42,7 +41,7 @@ class RegistrationController implements RegistrationApi {
     }
 
     @Override
-    public CompletableFuture<ResponseEntity<?>> register(@Nullable JsonNode body) {
+    public ResponseEntity<?> register(@Nullable JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(
                 UUID.randomUUID(), clock.instant(), request.telegramId(), request.phoneNumber(), LANGUAGE, source);

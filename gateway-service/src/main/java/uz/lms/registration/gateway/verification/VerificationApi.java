@@ -8,7 +8,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -119,5 +118,5 @@ interface VerificationApi {
                     @Content(
                             schema = @Schema(implementation = Detail.class),
                             examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
-    CompletableFuture<ResponseEntity<?>> verify(@RequestBody(required = false) @Nullable JsonNode body);
+    ResponseEntity<?> verify(@RequestBody(required = false) @Nullable JsonNode body);
 }

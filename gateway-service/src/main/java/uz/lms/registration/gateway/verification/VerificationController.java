@@ -2,7 +2,6 @@ package uz.lms.registration.gateway.verification;
 
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -35,7 +34,7 @@ class VerificationController implements VerificationApi {
     }
 
     @Override
-    public CompletableFuture<ResponseEntity<?>> verify(@Nullable JsonNode body) {
+    public ResponseEntity<?> verify(@Nullable JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
         var command = new VerifyCode(
                 UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(), Channel.API);
