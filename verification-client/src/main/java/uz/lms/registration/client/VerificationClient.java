@@ -218,6 +218,9 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         properties.setGroupId(replyTopic + "." + instance);
         Properties consumer = new Properties();
         consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        // The group is this instance's alone and starts from the latest offset: its committed offsets are never read.
+        // The client's periodic commit in the background instead of the container's synchronous one after every poll.
+        consumer.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
         consumer.setProperty(JacksonJsonDeserializer.VALUE_DEFAULT_TYPE, replyType.getName());
         properties.setKafkaConsumerProperties(consumer);
         var container = new ConcurrentMessageListenerContainer<String, R>(consumers, properties);
