@@ -260,7 +260,7 @@ start_system 1
 RESTART_SECONDS=$(awk -v from="$started" -v to="$(date +%s.%N)" 'BEGIN { printf "%.1f", to - from }')
 
 {
-    echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
+    echo "# Benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git -C "$SYSTEM" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1)"
     echo
     echo "./run.sh ready after ${READY_SECONDS}s (the first start after a build also makes the class caches), then after ${RESTART_SECONDS}s on a restart"
     echo "$(grep -h -m 1 '^postgres: ' "$OUT/seed.log")"
