@@ -187,19 +187,19 @@ gatling() {
     mv "$(ls -dt benchmark/target/gatling/*/ | head -n 1)" "$LAST_REPORT"
 }
 # From the last report's statistics table (index.html): a figure for one request name, or "all".
-# requests, ok, ko: counts; rate: ok answers a second; p50, p99, max: response times in ms.
+# requests, ko: counts; p50, p99, max: response times in ms.
 stat() {
     perl -0777 -ne '
-        BEGIN { ($request, $what, $seconds) = splice @ARGV, 0, 3 }
-        my %column = (requests => 2, ok => 3, ko => 4, p50 => 8, p99 => 11, max => 12);
+        BEGIN { ($request, $what) = splice @ARGV, 0, 2 }
+        my %column = (requests => 2, ko => 4, p50 => 8, p99 => 11, max => 12);
         for my $row (split /<td class="total col-1">/) {
             my ($id) = $row =~ /id="([^"]+)"/ or next;
             next unless $request eq "all" ? $id eq "ROOT" : $id =~ /^req_\Q$request\E-/;
             my %value = $row =~ /<td class="value \w+ col-(\d+)">([^<]*)<\/td>/g;
-            if ($what eq "rate") { printf "%.0f\n", $value{3} / $seconds } else { print "$value{$column{$what}}\n" }
+            print "$value{$column{$what}}\n";
             last;
         }
-    ' "$1" "$2" "$SECONDS_PER_RUN" <"$LAST_REPORT/index.html"
+    ' "$1" "$2" <"$LAST_REPORT/index.html"
 }
 # CPU-seconds per 1,000 requests of each part between two snapshots.
 cpu_per_thousand() {
