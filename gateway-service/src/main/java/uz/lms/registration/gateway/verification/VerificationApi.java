@@ -15,10 +15,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import tools.jackson.databind.JsonNode;
-import uz.lms.registration.gateway.api.ApiDocumentation;
-import uz.lms.registration.gateway.api.ApiEndpoint;
-import uz.lms.registration.gateway.api.Detail;
-import uz.lms.registration.gateway.api.ValidationFailure;
+import uz.lms.registration.gateway.docs.ApiDocumentation;
+import uz.lms.registration.gateway.fastapi.ApiEndpoint;
+import uz.lms.registration.gateway.fastapi.Detail;
+import uz.lms.registration.gateway.fastapi.ValidationFailure;
 
 /** {@code POST /verify}, as clients see it and {@code /openapi.json} documents it. */
 @Tag(name = "verification")

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.docs;
 
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
@@ -9,6 +9,8 @@ import org.springdoc.core.filters.GlobalOpenApiMethodFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import uz.lms.registration.gateway.fastapi.ApiEndpoint;
+import uz.lms.registration.gateway.fastapi.FastApi;
 
 /**
  * The OpenAPI document's header, served at {@code /openapi.json} with Swagger UI at {@code /docs}
