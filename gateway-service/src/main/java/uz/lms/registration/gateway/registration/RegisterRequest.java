@@ -8,7 +8,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import uz.lms.registration.gateway.api.JsonBody;
+import uz.lms.registration.gateway.fastapi.JsonBody;
 
 /** The body of {@code POST /register}, validated, with the phone number in E.164. */
 @Schema(name = "RegisterRequest")

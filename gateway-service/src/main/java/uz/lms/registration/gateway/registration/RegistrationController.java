@@ -17,8 +17,8 @@ import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.GatewayProperties;
-import uz.lms.registration.gateway.api.FastApi;
-import uz.lms.registration.gateway.api.Outcomes;
+import uz.lms.registration.gateway.fastapi.FastApi;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 @RestController
 class RegistrationController implements RegistrationApi {

@@ -6,7 +6,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -15,14 +14,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import tools.jackson.databind.JsonNode;
-import uz.lms.registration.gateway.api.ApiDocumentation;
-import uz.lms.registration.gateway.api.ApiEndpoint;
-import uz.lms.registration.gateway.api.Detail;
-import uz.lms.registration.gateway.api.ValidationFailure;
+import uz.lms.registration.gateway.docs.ApiDocumentation;
+import uz.lms.registration.gateway.fastapi.ApiEndpoint;
+import uz.lms.registration.gateway.fastapi.Detail;
 
 /** {@code POST /verify}, as clients see it and {@code /openapi.json} documents it. */
 @Tag(name = "verification")
-@SecurityRequirement(name = ApiDocumentation.API_KEY)
 interface VerificationApi {
 
     @ApiEndpoint("verify")
@@ -85,38 +82,5 @@ interface VerificationApi {
                                         value = "{\"detail\": \"Too many failed attempts, request a new code\"}"),
                                 @ExampleObject(name = "throttled", value = ApiDocumentation.THROTTLED)
                             }))
-    @ApiResponse(
-            responseCode = "401",
-            description = "`gateway.api-key` is set and `X-API-Key` does not match",
-            content =
-                    @Content(
-                            schema = @Schema(implementation = Detail.class),
-                            examples = @ExampleObject(value = ApiDocumentation.NOT_AUTHENTICATED)))
-    @ApiResponse(
-            responseCode = "422",
-            description = ApiDocumentation.INVALID_DESCRIPTION,
-            content =
-                    @Content(
-                            schema = @Schema(implementation = ValidationFailure.class),
-                            examples = @ExampleObject(value = ApiDocumentation.INVALID)))
-    @ApiResponse(
-            responseCode = "413",
-            description = ApiDocumentation.TOO_LARGE_DESCRIPTION,
-            content =
-                    @Content(
-                            schema = @Schema(implementation = Detail.class),
-                            examples = @ExampleObject(value = ApiDocumentation.TOO_LARGE)))
-    @ApiResponse(
-            responseCode = "503",
-            description = ApiDocumentation.UNAVAILABLE_DESCRIPTION,
-            headers =
-                    @Header(
-                            name = HttpHeaders.RETRY_AFTER,
-                            description = ApiDocumentation.RETRY_AFTER_DESCRIPTION,
-                            schema = @Schema(type = "integer")),
-            content =
-                    @Content(
-                            schema = @Schema(implementation = Detail.class),
-                            examples = @ExampleObject(value = ApiDocumentation.UNAVAILABLE)))
     ResponseEntity<?> verify(@RequestBody(required = false) @Nullable JsonNode body);
 }

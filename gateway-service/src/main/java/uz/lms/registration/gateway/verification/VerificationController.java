@@ -17,8 +17,8 @@ import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
-import uz.lms.registration.gateway.api.FastApi;
-import uz.lms.registration.gateway.api.Outcomes;
+import uz.lms.registration.gateway.fastapi.FastApi;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 @RestController
 class VerificationController implements VerificationApi {

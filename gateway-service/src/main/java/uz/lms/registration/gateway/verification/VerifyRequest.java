@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import uz.lms.registration.gateway.api.JsonBody;
+import uz.lms.registration.gateway.fastapi.JsonBody;
 
 /** The body of {@code POST /verify}, validated. */
 @Schema(name = "VerifyRequest")

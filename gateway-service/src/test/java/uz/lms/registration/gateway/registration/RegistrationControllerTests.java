@@ -31,7 +31,7 @@ import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
-import uz.lms.registration.gateway.api.Outcomes;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 // All requests come from one address, faster than a client may send: the rate limits are ThrottleTests'.
 @WebMvcTest(controllers = RegistrationController.class, properties = "gateway.rate-limit.enabled=false")

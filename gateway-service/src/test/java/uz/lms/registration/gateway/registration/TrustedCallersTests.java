@@ -21,7 +21,7 @@ import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
-import uz.lms.registration.gateway.api.Outcomes;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 /** The operator's own front end, trusted with the numbers it sends: the specification's original flow. */
 @WebMvcTest(

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -17,6 +17,9 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import uz.lms.registration.gateway.GatewayProperties;
 import uz.lms.registration.gateway.GatewayProperties.Limit;
+import uz.lms.registration.gateway.fastapi.ApiEndpoint;
+import uz.lms.registration.gateway.fastapi.FastApi;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 /**
  * {@code gateway.rate-limit}: a token bucket for each client and one for all of them together; a request past

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.Inet6Address;

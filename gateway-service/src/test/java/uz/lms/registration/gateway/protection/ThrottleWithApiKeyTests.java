@@ -1,10 +1,10 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verify;
-import static uz.lms.registration.gateway.api.ThrottleTests.from;
+import static uz.lms.registration.gateway.protection.ThrottleTests.from;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -23,6 +23,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 import uz.lms.registration.testsupport.MutableClock;
 
 /** With {@code gateway.api-key} set, the client is whoever holds the key: the operator's front end. */

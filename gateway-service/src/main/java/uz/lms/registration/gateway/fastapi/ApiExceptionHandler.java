@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.fastapi;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -39,7 +39,7 @@ class ApiExceptionHandler {
     @ExceptionHandler
     ResponseEntity<?> unreadable(HttpMessageNotReadableException exception, HttpServletRequest request) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BodySizeLimit.TooLarge) {
+            if (cause instanceof BodyTooLarge) {
                 return FastApi.detail(HttpStatus.CONTENT_TOO_LARGE, FastApi.TOO_LARGE);
             }
         }

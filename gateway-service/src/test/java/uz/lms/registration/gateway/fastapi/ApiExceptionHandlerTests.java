@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.fastapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -23,6 +23,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 // All requests come from one address, faster than a client may send: the rate limits are ThrottleTests'.
 @WebMvcTest(properties = {"gateway.api-key=s3cret-key", "gateway.rate-limit.enabled=false"})

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -31,6 +31,7 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationReply;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 import uz.lms.registration.testsupport.MutableClock;
 
 /**

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.fastapi;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -8,9 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * Marks an operation of the gateway's HTTP API, as opposed to its docs, actuator and error pages: it requires
- * {@code gateway.api-key} when one is set ({@link ApiKeyCheck}), it is rate-limited ({@link Throttle}), what its
+ * {@code gateway.api-key} when one is set and it is rate-limited (both in {@code gateway.protection}), what its
  * requests come to is logged and counted under its name ({@link Outcomes}), and {@code /openapi.json} documents it
- * ({@link ApiDocumentation}).
+ * with the answers every endpoint shares ({@code gateway.docs}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.docs;
 
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.MediaType;

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.fastapi;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,11 +75,11 @@ public class Outcomes {
     }
 
     /** Counts a request that ended before it reached its handler, if that is an {@link ApiEndpoint}. */
-    void record(HttpServletRequest request, String outcome) {
+    public void record(HttpServletRequest request, String outcome) {
         record(request.getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE), outcome);
     }
 
-    void record(@Nullable Object handler, String outcome) {
+    public void record(@Nullable Object handler, String outcome) {
         String endpoint = endpoint(handler);
         if (endpoint != null) {
             count(endpoint, outcome);
@@ -87,7 +87,7 @@ public class Outcomes {
     }
 
     /** The name of the {@link ApiEndpoint} a handler is, or null for docs, actuator and error pages. */
-    static @Nullable String endpoint(@Nullable Object handler) {
+    public static @Nullable String endpoint(@Nullable Object handler) {
         return handler instanceof HandlerMethod method
                         && method.getMethodAnnotation(ApiEndpoint.class) instanceof ApiEndpoint endpoint
                 ? endpoint.value()

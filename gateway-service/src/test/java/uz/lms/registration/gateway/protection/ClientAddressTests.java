@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

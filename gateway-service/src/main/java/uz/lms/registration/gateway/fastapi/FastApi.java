@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.fastapi;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -66,12 +66,12 @@ public final class FastApi {
     }
 
     /** Answers a request that never reaches Spring MVC's handlers. */
-    static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+    public static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
         write(response, detail(status, HttpHeaders.EMPTY, detail));
     }
 
     /** Answers a request that never reaches Spring MVC's handlers with an answer built here. */
-    static void write(HttpServletResponse response, ResponseEntity<Detail> answer) throws IOException {
+    public static void write(HttpServletResponse response, ResponseEntity<Detail> answer) throws IOException {
         byte[] body = JSON.writeValueAsBytes(answer.getBody());
         response.setStatus(answer.getStatusCode().value());
         answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));

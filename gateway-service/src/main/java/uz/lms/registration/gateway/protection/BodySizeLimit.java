@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -14,6 +14,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import uz.lms.registration.gateway.fastapi.BodyTooLarge;
+import uz.lms.registration.gateway.fastapi.FastApi;
 
 /**
  * Caps request bodies at {@value #MAX_BYTES} bytes (a valid one is under 200), so that no body can
@@ -35,14 +37,6 @@ class BodySizeLimit extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(new Limited(request), response);
-    }
-
-    /** Thrown from the body stream past the limit; {@link ApiExceptionHandler} answers 413. */
-    static class TooLarge extends IOException {
-
-        TooLarge() {
-            super("request body exceeds " + MAX_BYTES + " bytes");
-        }
     }
 
     private static final class Limited extends HttpServletRequestWrapper {
@@ -89,10 +83,10 @@ class BodySizeLimit extends OncePerRequestFilter {
             return n;
         }
 
-        private void count(int n) throws TooLarge {
+        private void count(int n) throws BodyTooLarge {
             read += n;
             if (read > MAX_BYTES) {
-                throw new TooLarge();
+                throw new BodyTooLarge(MAX_BYTES);
             }
         }
 

@@ -1,4 +1,4 @@
-package uz.lms.registration.gateway.api;
+package uz.lms.registration.gateway.protection;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,6 +16,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import uz.lms.registration.gateway.GatewayProperties;
+import uz.lms.registration.gateway.fastapi.ApiEndpoint;
+import uz.lms.registration.gateway.fastapi.FastApi;
+import uz.lms.registration.gateway.fastapi.Outcomes;
 
 /**
  * When {@code gateway.api-key} is set, every {@link ApiEndpoint} requires it in {@code X-API-Key}.
