@@ -100,14 +100,13 @@ public final class LocalStack {
 
     private void startPostgres() throws IOException {
         Path data = settings.dataDir().resolve("postgres");
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-        if (settings.postgresDurable()) {
-            // Later on the command line than the -F (fsync off) the embedded server is started with, so they win.
-            builder.setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on");
-        }
-        EmbeddedPostgres postgres = builder.setDataDirectory(data)
+        // Later on the command line than the -F (fsync off) the embedded server is started with, so they win.
+        String durable = settings.postgresDurable() ? "on" : "off";
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("fsync", durable)
+                .setServerConfig("synchronous_commit", durable)
+                .setServerConfig("full_page_writes", durable)
+                .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
                 .setPort(settings.postgresPort())

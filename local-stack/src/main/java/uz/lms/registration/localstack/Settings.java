@@ -19,9 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param sandboxHost  the address the sandbox binds, {@code LOCAL_STACK_SANDBOX_ADDRESS}: the loopback
  *                     address unless a container must serve it to others
  * @param postgresDurable whether PostgreSQL flushes its commits to disk, {@code LOCAL_STACK_POSTGRES_DURABLE}:
- *                     off by default, as embedded PostgreSQL comes (no {@code fsync}, no synchronous commit),
- *                     which loses the last commits only when the machine itself stops; on for figures that
- *                     should hold for a real database (the benchmark)
+ *                     on unless set to {@code false}, because without it a crash of PostgreSQL alone loses
+ *                     commits whose success was already told to people; {@code false} trades that for speed
  * @param part         the one part this process runs ({@code kafka}, {@code postgres} or {@code sandbox}), or
  *                     null for all of them, as run.sh starts it
  */
@@ -47,8 +46,7 @@ record Settings(
                 isSet(env, "LOCAL_STACK_SANDBOX_ADDRESS")
                         ? env.get("LOCAL_STACK_SANDBOX_ADDRESS").trim()
                         : InetAddress.getLoopbackAddress().getHostAddress(),
-                Boolean.parseBoolean(env.getOrDefault("LOCAL_STACK_POSTGRES_DURABLE", "false")
-                        .trim()),
+                !env.getOrDefault("LOCAL_STACK_POSTGRES_DURABLE", "").trim().equalsIgnoreCase("false"),
                 null);
     }
 

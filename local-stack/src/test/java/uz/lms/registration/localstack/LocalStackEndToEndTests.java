@@ -2,13 +2,9 @@ package uz.lms.registration.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,38 +13,35 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uz.lms.registration.testsupport.SystemProcess;
 
 /** The local-stack exec jar as run.sh starts it: a process that writes its settings file once it is up. */
 class LocalStackEndToEndTests {
 
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
     @TempDir
     Path data;
 
-    private final List<Process> started = new ArrayList<>();
+    private final List<SystemProcess> started = new ArrayList<>();
 
     @AfterEach
-    void stopWhatIsLeft() throws InterruptedException {
-        for (Process process : started) {
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
+    void stopWhatIsLeft() {
+        started.forEach(SystemProcess::close);
     }
 
     @Test
     void databaseRowsSurviveARestart() throws Exception {
         Map<String, String> env = Map.of(
                 "LOCAL_STACK_POSTGRES_PORT",
-                String.valueOf(freePort()),
+                String.valueOf(SystemProcess.freePort()),
                 // Only PostgreSQL is under test here: the other parts are "elsewhere".
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS",
                 "kafka.elsewhere:9092",
@@ -74,11 +67,11 @@ class LocalStackEndToEndTests {
 
     @Test
     void onlyThePartsTheEnvironmentDoesNotNameAreStartedAndAStopLeavesNothingBehind() throws Exception {
-        int kafkaPort = freePort();
-        int sandboxPort = freePort();
+        int kafkaPort = SystemProcess.freePort();
+        int sandboxPort = SystemProcess.freePort();
         Properties settings = startAndAwaitSettings(Map.of(
                 "LOCAL_STACK_KAFKA_PORT", String.valueOf(kafkaPort),
-                "LOCAL_STACK_POSTGRES_PORT", String.valueOf(freePort()),
+                "LOCAL_STACK_POSTGRES_PORT", String.valueOf(SystemProcess.freePort()),
                 "LOCAL_STACK_SANDBOX_PORT", String.valueOf(sandboxPort),
                 "SPRING_DATASOURCE_URL", "jdbc:postgresql://db.elsewhere/lms"));
 
@@ -103,41 +96,16 @@ class LocalStackEndToEndTests {
         }
     }
 
-    private Properties startAndAwaitSettings(Map<String, String> variables) throws IOException {
-        Path jar;
-        try (var files = Files.list(ROOT.resolve("local-stack").resolve("target"))) {
-            jar = files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
-                    .findFirst()
-                    .orElseThrow();
-        }
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        data.resolve("local-stack.log").toFile()));
-        builder.environment().keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|LOCAL_STACK)_.*"));
-        builder.environment().putAll(variables);
-        builder.environment().put("LOCAL_STACK_DATA_DIR", data.toString());
-        Process process = builder.start();
+    private Properties startAndAwaitSettings(Map<String, String> variables) {
+        Map<String, String> env = new HashMap<>(variables);
+        env.put("LOCAL_STACK_DATA_DIR", data.toString());
+        SystemProcess process = SystemProcess.startJar("local-stack", data.resolve("local-stack.log"), env);
         started.addFirst(process);
-        Path file = data.resolve("local-stack.env");
-        await().atMost(STARTUP).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "local-stack exited:\n" + Files.readString(data.resolve("local-stack.log")));
-            }
-            return Files.exists(file);
-        });
-        Properties settings = new Properties();
-        try (Reader reader = Files.newBufferedReader(file)) {
-            settings.load(reader);
-        }
-        return settings;
+        return process.awaitSettings(data.resolve("local-stack.env"), STARTUP);
     }
 
-    private void stop(Process process) throws InterruptedException {
-        process.destroy();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    private void stop(SystemProcess process) {
+        assertThat(process.stop()).as("stopped on SIGTERM").isTrue();
         assertThat(data.resolve("postgres").resolve("postmaster.pid")).doesNotExist();
     }
 
@@ -146,13 +114,5 @@ class LocalStackEndToEndTests {
                 settings.getProperty("SPRING_DATASOURCE_URL"),
                 settings.getProperty("SPRING_DATASOURCE_USERNAME"),
                 settings.getProperty("SPRING_DATASOURCE_PASSWORD"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 }

@@ -22,6 +22,17 @@ class SettingsTests {
     }
 
     @Test
+    void postgresFlushesItsCommitsUnlessToldNotTo() {
+        assertThat(Settings.from(Map.of()).postgresDurable()).isTrue();
+        assertThat(Settings.only("postgres", Map.of()).postgresDurable()).isTrue();
+        assertThat(Settings.from(Map.of("LOCAL_STACK_POSTGRES_DURABLE", " ")).postgresDurable())
+                .isTrue();
+        assertThat(Settings.only("postgres", Map.of("LOCAL_STACK_POSTGRES_DURABLE", "false"))
+                        .postgresDurable())
+                .isFalse();
+    }
+
+    @Test
     void aPartTheEnvironmentAlreadyPointsAtIsNotStarted() {
         Settings settings = Settings.from(Map.of(
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka.internal:9092",

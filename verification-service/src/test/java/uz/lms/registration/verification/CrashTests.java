@@ -4,12 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -24,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +34,9 @@ import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
+import uz.lms.registration.testsupport.ConsumerGroups;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+import uz.lms.registration.testsupport.SystemProcess;
 import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
@@ -53,10 +51,15 @@ class CrashTests {
     private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(5);
     private static final int CLIENTS = 4;
     private static final String INSTANCE_ID = "crash-tests-1";
+    /** Sorts before {@link #INSTANCE_ID}. */
+    private static final String VICTIM_ID = "crash-tests-0";
+
+    private static final List<String> COMMAND_GROUPS =
+            List.of("verification-service.registrations", "verification-service.verifications");
+    private static final Duration STARTUP = Duration.ofMinutes(2);
 
     private String database = EmbeddedInfrastructure.newDatabase();
     private JdbcClient jdbc = JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> cleanUp = new ArrayList<>();
 
     /** When each request that got its success was sent and answered. */
@@ -91,16 +94,15 @@ class CrashTests {
     @Test
     void afterASigkillAndARestartNothingIsLostNorAppliedLateAndRequestsSucceedWithinSecondsOfReadiness()
             throws Exception {
-        int port = freePort();
-        Process service = start(port, "before", INSTANCE_ID);
-        awaitReady(port);
+        int port = SystemProcess.freePort();
+        SystemProcess service = start(port, "before", INSTANCE_ID);
+        service.awaitReady(port, STARTUP);
         startLoad();
         Thread.sleep(5_000);
 
-        service.destroyForcibly().waitFor();
+        service.kill();
         Instant killed = Instant.now();
-        start(port, "after", INSTANCE_ID);
-        awaitReady(port);
+        start(port, "after", INSTANCE_ID).awaitReady(port, STARTUP);
         Instant ready = Instant.now();
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> firstSuccessSentAfter(killed).isPresent());
@@ -119,25 +121,33 @@ class CrashTests {
     @Test
     @Tag("fault-suite")
     void whenOneOfTwoInstancesIsKilledForGoodTheOtherTakesItsPartitionsOverWithinFifteenSeconds() throws Exception {
-        int survivorPort = freePort();
-        int victimPort = freePort();
-        start(survivorPort, "survivor", INSTANCE_ID);
+        int survivorPort = SystemProcess.freePort();
+        int victimPort = SystemProcess.freePort();
+        SystemProcess survivor = start(survivorPort, "survivor", INSTANCE_ID);
         // The range assignor gives the partitions to the members whose ids sort first: the victim holds them all.
-        Process victim = start(victimPort, "victim", "crash-tests-0");
-        awaitReady(survivorPort);
-        awaitReady(victimPort);
+        SystemProcess victim = start(victimPort, "victim", VICTIM_ID);
+        survivor.awaitReady(survivorPort, STARTUP);
+        victim.awaitReady(victimPort, STARTUP);
+        Admin admin = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()));
+        cleanUp.add(admin);
+        await("the victim holds every partition")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> ConsumerGroups.allHeldBy(admin, COMMAND_GROUPS, VICTIM_ID, 3));
         startLoad();
         Thread.sleep(5_000);
 
-        victim.destroyForcibly().waitFor();
+        victim.kill();
         Instant killed = Instant.now();
         Thread.sleep(30_000);
         stopLoad();
 
         // A request gives up at its reply timeout: the last one that did tells when all partitions were served again.
+        // None failing would mean the kill was not felt, and say nothing about a takeover.
         Instant lastFailure = lastFailureSentAfter(killed)
-                .map(sent -> sent.plus(REPLY_TIMEOUT))
-                .orElse(killed);
+                .orElseThrow(() -> new AssertionError(
+                        "no request failed after the victim, which held every partition, was killed"))
+                .plus(REPLY_TIMEOUT);
         Figures figures = figures(killed, lastFailure);
         System.out.println("one of two verification-service instances SIGKILLed: " + figures);
         assertThat(figures.allHeld()).isTrue();
@@ -149,7 +159,7 @@ class CrashTests {
     @Tag("fault-suite")
     void aDatabaseOutageLosesNothingDeadLettersNothingAndAppliesNothingLate() throws Exception {
         Path data = Path.of("target", "crash-tests-postgres");
-        int postgresPort = freePort();
+        int postgresPort = SystemProcess.freePort();
         FileSystemUtils.deleteRecursively(data);
         // Not cleaned on close: the data outlives the stop, as a real database's does.
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
@@ -159,9 +169,8 @@ class CrashTests {
                 .start();
         database = postgres.getJdbcUrl("postgres", "postgres");
         jdbc = JdbcClient.create(new DriverManagerDataSource(database, "postgres", "postgres"));
-        int port = freePort();
-        start(port, "database-outage", INSTANCE_ID);
-        awaitReady(port);
+        int port = SystemProcess.freePort();
+        start(port, "database-outage", INSTANCE_ID).awaitReady(port, STARTUP);
         startLoad();
         Thread.sleep(5_000);
 
@@ -364,46 +373,20 @@ class CrashTests {
         return recorder;
     }
 
-    /** The service's main class on this JVM's class path, its output in target/. */
-    private Process start(int port, String name, String instanceId) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(
-                        java,
-                        "-XX:TieredStopAtLevel=1",
-                        "-Xmx384m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        VerificationServiceApplication.class.getName(),
-                        "--server.port=" + port,
-                        "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
-                        "--spring.datasource.url=" + database,
-                        "--spring.datasource.username=postgres",
-                        "--spring.datasource.password=postgres",
-                        "--verification.reply-topics=" + TestClient.REPLY_TOPICS,
-                        "--verification.instance-id=" + instanceId)
-                .redirectErrorStream(true)
-                .redirectOutput(
-                        Path.of("target", "crash-tests-" + name + ".log").toFile())
-                .start();
-        cleanUp.add(() -> process.destroyForcibly().waitFor());
+    /** The service's main class on this JVM's class path, in a JVM of its own, its output in target/. */
+    private SystemProcess start(int port, String name, String instanceId) {
+        SystemProcess process = SystemProcess.startMain(
+                VerificationServiceApplication.class,
+                Path.of("target", "crash-tests-" + name + ".log"),
+                Map.of(),
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers(),
+                "--spring.datasource.url=" + database,
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres",
+                "--verification.reply-topics=" + TestClient.REPLY_TOPICS,
+                "--verification.instance-id=" + instanceId);
+        cleanUp.add(process::kill);
         return process;
-    }
-
-    private void awaitReady(int port) {
-        HttpRequest readiness = HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/actuator/health/readiness"))
-                .build();
-        await().atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions()
-                .until(() -> http.send(readiness, HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
