@@ -16,7 +16,8 @@ import uz.lms.registration.verification.VerificationProperties;
 /**
  * The {@code users} table. Every write that races is one statement that checks and sets at once,
  * so two concurrent commands can never both pass a check that only one of them may pass. Counters
- * are kept per channel, in columns named {@code chat_…} and {@code api_…}.
+ * are kept per channel, in columns named {@code chat_…} and {@code api_…}, which each channel's own
+ * {@link ChannelStatements} read and set.
  */
 @Repository
 class Users {
@@ -30,14 +31,8 @@ class Users {
     }
 
     Optional<UserState> find(long telegramId, Channel channel) {
-        return jdbc.sql(perChannel(channel, """
-                        SELECT telegram_id, phone_number, attested_phone_number, verification_code, expires_at,
-                               is_verified, {channel}_failed_attempts AS failed_attempts,
-                               {channel}_codes_in_window AS codes_in_window,
-                               {channel}_window_started_at AS window_started_at,
-                               {channel}_last_code_at AS last_code_at, api_failures_in_row, api_last_failure_at
-                        FROM users WHERE telegram_id = ?"""))
-                .param(telegramId)
+        return jdbc.sql(ChannelStatements.of(channel).find())
+                .param("id", telegramId)
                 .query(Users::userState)
                 .optional();
     }
@@ -111,26 +106,7 @@ class Users {
             String codeHash,
             Instant expiresAt,
             Instant now) {
-        return jdbc.sql(perChannel(channel, """
-                        UPDATE users SET
-                            phone_number = :phone,
-                            attested_phone_number = CASE WHEN :attests THEN :phone ELSE attested_phone_number END,
-                            language = CASE WHEN :attests THEN :language ELSE language END,
-                            verification_code = :hash, expires_at = :expires,
-                            chat_failed_attempts = 0, api_failed_attempts = 0,
-                            {channel}_codes_in_window =
-                                CASE WHEN {channel}_window_started_at IS NULL OR {channel}_window_started_at <= :windowFloor
-                                     THEN 1 ELSE {channel}_codes_in_window + 1 END,
-                            {channel}_window_started_at =
-                                CASE WHEN {channel}_window_started_at IS NULL OR {channel}_window_started_at <= :windowFloor
-                                     THEN :now ELSE {channel}_window_started_at END,
-                            {channel}_last_code_at = :now, updated_at = :now
-                        WHERE telegram_id = :id AND NOT is_verified
-                          AND (:mayChangeNumber OR (phone_number = :phone AND attested_phone_number = :phone))
-                          AND ({channel}_last_code_at IS NULL OR {channel}_last_code_at <= :cooldownFloor)
-                          AND ({channel}_window_started_at IS NULL OR {channel}_window_started_at <= :windowFloor
-                               OR {channel}_codes_in_window < :maxCodes)
-                        RETURNING language"""))
+        return jdbc.sql(ChannelStatements.of(channel).issueCode())
                 .param("id", telegramId)
                 .param("phone", phoneNumber)
                 .param("attests", source == Source.TELEGRAM_CONTACT)
@@ -152,18 +128,11 @@ class Users {
      * True for exactly one of any concurrent callers.
      */
     boolean markVerified(long telegramId, String codeHash, Channel channel, Instant now) {
-        return jdbc.sql(perChannel(channel, """
-                        UPDATE users SET is_verified = true, verification_code = NULL, verified_at = :now, updated_at = :now
-                        WHERE telegram_id = :id AND NOT is_verified AND verification_code = :hash
-                          AND expires_at > :now AND {channel}_failed_attempts < :maxAttempts
-                          AND (:chat OR api_failures_in_row < :maxFailures OR api_last_failure_at <= :lockoutFloor)
-                          AND NOT EXISTS (SELECT 1 FROM users other
-                                          WHERE other.phone_number = users.phone_number AND other.is_verified)"""))
+        return jdbc.sql(ChannelStatements.of(channel).markVerified())
                         .param("id", telegramId)
                         .param("hash", codeHash)
                         .param("now", at(now))
                         .param("maxAttempts", properties.maxAttempts())
-                        .param("chat", channel == Channel.CHAT)
                         .param("maxFailures", properties.maxFailures())
                         .param("lockoutFloor", at(now.minus(properties.failureLockout())))
                         .update()
@@ -176,26 +145,13 @@ class Users {
      * lockout has passed.
      */
     void recordFailedCheck(long telegramId, @Nullable String codeHash, Channel channel, Instant now) {
-        switch (channel) {
-            case CHAT -> jdbc.sql("""
-                            UPDATE users SET chat_failed_attempts = chat_failed_attempts + 1, updated_at = ?
-                            WHERE telegram_id = ? AND verification_code = ?""").params(at(now), telegramId, codeHash).update();
-            case API ->
-                jdbc.sql("""
-                            UPDATE users SET
-                                api_failed_attempts = api_failed_attempts + CASE WHEN verification_code = :hash THEN 1 ELSE 0 END,
-                                api_failures_in_row = CASE WHEN api_failures_in_row >= :maxFailures
-                                                            AND api_last_failure_at <= :lockoutFloor
-                                                           THEN 1 ELSE api_failures_in_row + 1 END,
-                                api_last_failure_at = :now, updated_at = :now
-                            WHERE telegram_id = :id AND NOT is_verified""")
-                        .param("id", telegramId)
-                        .param("hash", codeHash)
-                        .param("now", at(now))
-                        .param("maxFailures", properties.maxFailures())
-                        .param("lockoutFloor", at(now.minus(properties.failureLockout())))
-                        .update();
-        }
+        jdbc.sql(ChannelStatements.of(channel).recordFailedCheck())
+                .param("id", telegramId)
+                .param("hash", codeHash)
+                .param("now", at(now))
+                .param("maxFailures", properties.maxFailures())
+                .param("lockoutFloor", at(now.minus(properties.failureLockout())))
+                .update();
     }
 
     /**
@@ -209,16 +165,6 @@ class Users {
                         DELETE FROM users WHERE id IN (
                             SELECT id FROM users WHERE NOT is_verified AND updated_at < ?
                             LIMIT ? FOR UPDATE SKIP LOCKED)""").params(at(floor), limit).update();
-    }
-
-    /** The SQL with each {@code {channel}} replaced by the channel's column prefix. */
-    private static String perChannel(Channel channel, String sql) {
-        return sql.replace(
-                "{channel}",
-                switch (channel) {
-                    case CHAT -> "chat";
-                    case API -> "api";
-                });
     }
 
     private static OffsetDateTime at(Instant instant) {
