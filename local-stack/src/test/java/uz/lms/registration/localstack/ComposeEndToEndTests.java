@@ -1,6 +1,7 @@
 package uz.lms.registration.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static uz.lms.registration.localstack.ComposeStack.PATIENCE;
 import static uz.lms.registration.localstack.ComposeStack.codeIn;
@@ -8,6 +9,13 @@ import static uz.lms.registration.localstack.ComposeStack.get;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,11 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
+import uz.lms.registration.contracts.Topics;
 
 /**
  * compose.yaml as a user starts it ({@link ComposeStack}): a person registers in the sandbox's web chat and
  * verifies through {@code POST /verify}; {@code UserVerified} arrives on {@code user.events}; one bot instance
- * polls; a restarted service puts the retention of its topics back; {@code down -v} leaves nothing behind.
+ * polls; each service's Kafka principal may use only its rows of the contract's topic table; a restarted service puts the retention of its topics back; {@code down -v} leaves nothing behind.
  * Tagged {@code docker}: it runs where Docker runs, and skips, saying why, where Docker's engine does not answer.
  */
 @Tag("docker")
@@ -96,6 +105,94 @@ class ComposeEndToEndTests {
 
     @Test
     @Order(3)
+    void eachServiceMayReadAndWriteOnlyItsRowsOfTheTopicTable() throws Exception {
+        // The contract's topic table, plus each service's own reply topics; nothing else.
+        Map<String, Map<String, String>> expected = Map.of(
+                "verification-service",
+                        Map.of(
+                                "registration.requests",
+                                "R",
+                                "verification.requests",
+                                "R",
+                                "verification.codes",
+                                "W",
+                                "user.events",
+                                "W",
+                                "gateway.registration.replies",
+                                "W",
+                                "gateway.verification.replies",
+                                "W",
+                                "telegram.registration.replies",
+                                "W",
+                                "telegram.verification.replies",
+                                "W"),
+                "gateway-service",
+                        Map.of(
+                                "registration.requests",
+                                "W",
+                                "verification.requests",
+                                "W",
+                                "gateway.registration.replies",
+                                "R",
+                                "gateway.verification.replies",
+                                "R"),
+                "telegram-service",
+                        Map.of(
+                                "registration.requests",
+                                "W",
+                                "verification.requests",
+                                "W",
+                                "verification.codes",
+                                "R",
+                                "code.deliveries",
+                                "W",
+                                "telegram.updates",
+                                "RW",
+                                "telegram.registration.replies",
+                                "R",
+                                "telegram.verification.replies",
+                                "R"),
+                "operator", Map.of("user.events", "R", "code.deliveries", "R"));
+        List<String> topics = List.of(
+                "registration.requests",
+                "verification.requests",
+                "verification.codes",
+                "user.events",
+                "code.deliveries",
+                "gateway.registration.replies",
+                "gateway.verification.replies",
+                "telegram.registration.replies",
+                "telegram.verification.replies",
+                "telegram.updates");
+
+        for (Map.Entry<String, Map<String, String>> principal : expected.entrySet()) {
+            assertThat(stack.access(principal.getKey(), topics))
+                    .as(principal.getKey())
+                    .isEqualTo(principal.getValue());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theGatewayCannotReadCodesNorJoinAnothersGroupAndTheBotCannotWriteCodes() {
+        assertThatThrownBy(() -> stack.pollAs(
+                        "gateway-service", "gateway.registration.replies.probe", Topics.VERIFICATION_CODES))
+                .isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(
+                        () -> stack.pollAs("gateway-service", "verification-service", "gateway.registration.replies"))
+                .isInstanceOf(GroupAuthorizationException.class);
+        Map<String, Object> telegram = stack.client("telegram-service");
+        telegram.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(telegram, new StringSerializer(), new StringSerializer())) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(Topics.VERIFICATION_CODES, "1", "{}"))
+                            .get())
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    @Order(5)
     void aServiceRestoresTheRetentionOfItsTopicsThatAlreadyExist() {
         stack.kafkaConfigs("--alter", "--add-config", "retention.ms=604800000");
         assertThat(stack.kafkaConfigs("--describe")).contains("retention.ms=604800000");
@@ -108,7 +205,7 @@ class ComposeEndToEndTests {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void downWithVolumesLeavesNothingBehind() {
         DockerCompose.Result down = stack.down();
 

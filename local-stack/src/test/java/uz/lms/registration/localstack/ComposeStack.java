@@ -18,13 +18,21 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -165,6 +173,29 @@ final class ComposeStack implements AutoCloseable {
             consumer.subscribe(List.of(topic));
             consumer.poll(Duration.ofSeconds(15));
         }
+    }
+
+    /** What {@code principal} may do with each of {@code topics}: R, W or RW; a topic it may not even see is left out. */
+    Map<String, String> access(String principal, List<String> topics) throws InterruptedException {
+        Map<String, String> access = new HashMap<>();
+        try (Admin admin = Admin.create(client(principal))) {
+            Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(
+                            topics, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .topicNameValues();
+            for (String topic : topics) {
+                try {
+                    Set<AclOperation> operations = described.get(topic).get().authorizedOperations();
+                    access.put(
+                            topic,
+                            (operations.contains(AclOperation.READ) ? "R" : "")
+                                    + (operations.contains(AclOperation.WRITE) ? "W" : ""));
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(TopicAuthorizationException.class);
+                }
+            }
+        }
+        access.values().removeIf(String::isEmpty);
+        return access;
     }
 
     /** kafka-configs.sh on verification.codes, inside the broker's container, as its loopback super user. */
