@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +35,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.testsupport.SystemProcess;
 import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
@@ -77,11 +76,11 @@ final class ComposeStack implements AutoCloseable {
     private ComposeStack() {
         environment.putAll(Map.of(
                 "LMS_GATEWAY_PORT",
-                freePort(),
+                String.valueOf(SystemProcess.freePort()),
                 "LMS_SANDBOX_PORT",
-                freePort(),
+                String.valueOf(SystemProcess.freePort()),
                 "LMS_KAFKA_PORT",
-                freePort(),
+                String.valueOf(SystemProcess.freePort()),
                 "VERIFICATION_CODE_SECRET",
                 secret(),
                 "POSTGRES_PASSWORD",
@@ -302,13 +301,5 @@ final class ComposeStack implements AutoCloseable {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    private static String freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return String.valueOf(socket.getLocalPort());
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 }

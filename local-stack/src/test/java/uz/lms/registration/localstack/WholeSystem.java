@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -24,6 +22,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.testsupport.SystemProcess;
 import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
@@ -49,28 +48,25 @@ final class WholeSystem implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Integer> ports = Map.of(
             "LOCAL_STACK_KAFKA_PORT",
-            freePort(),
+            SystemProcess.freePort(),
             "LOCAL_STACK_POSTGRES_PORT",
-            freePort(),
+            SystemProcess.freePort(),
             "LOCAL_STACK_SANDBOX_PORT",
-            freePort(),
+            SystemProcess.freePort(),
             "RUN_GATEWAY_PORT",
-            freePort(),
+            SystemProcess.freePort(),
             "RUN_VERIFICATION_PORT",
-            freePort(),
+            SystemProcess.freePort(),
             "RUN_TELEGRAM_PORT",
-            freePort());
+            SystemProcess.freePort());
     private final Path data;
     private final Process runSh;
     private final TopicRecorder userEvents;
 
     private WholeSystem(Path data) throws IOException, InterruptedException {
         this.data = data;
-        for (String module : MODULES) {
-            assertThat(execJar(module))
-                    .as("%s/target/*-exec.jar: build with ./mvnw package first", module)
-                    .isPresent();
-        }
+        // Fails naming the missing jar, before run.sh --no-build would.
+        MODULES.forEach(SystemProcess::execJar);
         runSh = runSh("run.out", "--no-build");
         try {
             await().atMost(STARTUP).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -263,24 +259,5 @@ final class WholeSystem implements AutoCloseable {
             }
         }
         return text.toString();
-    }
-
-    private static Optional<Path> execJar(String module) throws IOException {
-        Path target = ROOT.resolve(module).resolve("target");
-        if (!Files.isDirectory(target)) {
-            return Optional.empty();
-        }
-        try (var files = Files.list(target)) {
-            return files.filter(file -> file.getFileName().toString().endsWith("-exec.jar"))
-                    .findFirst();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 }
