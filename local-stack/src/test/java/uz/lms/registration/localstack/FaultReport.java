@@ -17,8 +17,8 @@ import uz.lms.registration.localstack.LoadDriver.Phase;
 import uz.lms.registration.localstack.LoadDriver.Request;
 
 /**
- * What each fault did, counted once the load has stopped and the outbox has drained: one row of the README's
- * reliability table per fault, and notes, written to {@code report.md}.
+ * What each fault did, counted once the load has stopped and the outbox has drained: one row of the fault-suite
+ * table in docs/reliability.md per fault, and notes, written to {@code report.md}.
  */
 final class FaultReport {
 
@@ -39,10 +39,10 @@ final class FaultReport {
      * @param lostVerifications verifications answered 200 whose user the database does not have verified
      * @param appliedLate       answered 503, applied after the 503 was: a 503 that changed something, which the
      *                          deadline must prevent
-     * @param appliedAtFault    answered 503, committed before the fault, whose reply the fault held back (see the
-     *                          README)
+     * @param appliedAtFault    answered 503, committed before the fault, whose reply the fault held back (see
+     *                          docs/reliability.md)
      * @param appliedInTime     answered 503, applied after the fault but before the 503: read just before its
-     *                          deadline, its reply slower than the rest of the reply timeout (see the README)
+     *                          deadline, its reply slower than the rest of the reply timeout (see docs/reliability.md)
      * @param lostApplied       no answer at all (the gateway died with the connection), applied: not a 503
      * @param back              when the faulted part was back (ready, or every partition taken over)
      */

@@ -20,12 +20,12 @@ import uz.lms.registration.localstack.FaultReport.Figures;
 import uz.lms.registration.localstack.LoadDriver.Phase;
 
 /**
- * The fault suite, on demand only ({@code ./mvnw -Pfaults verify}, see the README's Reliability section): the
+ * The fault suite, on demand only ({@code ./mvnw -Pfaults verify}, see docs/reliability.md): the
  * whole system as separate processes ({@link FaultSuiteSystem}), under HTTP load ({@link LoadDriver}), while one
  * fault after another is injected: SIGKILL and restart of each service, SIGKILL for good of one of two
  * verification-service instances, the broker and then PostgreSQL stopped for 10 s, PostgreSQL crashed and
  * started again 10 s later. After each, with the load stopped and the outbox drained, it counts what must not
- * happen ({@link FaultReport}), and prints the README's reliability table.
+ * happen ({@link FaultReport}), and prints docs/reliability.md's fault-suite table.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

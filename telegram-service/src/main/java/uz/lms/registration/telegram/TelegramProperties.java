@@ -11,7 +11,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param botToken        the bot's token; unset: the service runs without polling or delivering (see README)
+ * @param botToken        the bot's token; unset: the service runs without polling or delivering (see docs/services.md)
  * @param apiUrl          the Bot API root; requests go to {@code {api-url}/bot{token}/{method}}
  * @param replyTimeout    how long the bot waits for verification-service before telling the user to try later
  * @param topicPartitions partitions of the topics this service creates

@@ -43,7 +43,7 @@ import uz.lms.registration.testsupport.TopicRecorder;
  * verification-service as a process of its own, under a steady load of registrations and verifications
  * from requesters with the gateway's 5 s reply timeout, killed with SIGKILL and started again at once.
  * It runs in a JVM of its own (tag {@code own-jvm}, see the pom): the service's consumer groups must have
- * no other member. Prints the figures of the README's reliability table.
+ * no other member. Prints the figures of docs/reliability.md's CrashTests table.
  */
 @Tag("own-jvm")
 class CrashTests {
@@ -198,7 +198,7 @@ class CrashTests {
     /**
      * @param unansweredAppliedLate    commands answered with a timeout, applied after the kill: a 503 that changed something
      * @param unansweredAppliedAtCrash commands applied and committed just before the kill, whose replies died with
-     *                                 the process; the requester timed out (see the README)
+     *                                 the process; the requester timed out (see docs/reliability.md)
      * @param recoveredAfter           from the kill to service again, as each test defines it
      */
     record Figures(
