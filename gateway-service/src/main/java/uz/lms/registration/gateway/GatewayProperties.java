@@ -4,16 +4,16 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
 import java.util.List;
 import org.apache.catalina.util.NetMask;
-import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * @param replyTimeout             how long a request waits for verification-service's reply before answering 503
+ * {@code gateway.reply-timeout}, how long a request waits for verification-service's reply before answering
+ * 503, is passed to verification-client in {@code application.yml}.
+ *
  * @param apiKey                   when set, every API request must carry it in {@code X-API-Key}; unset or empty
  *                                 ({@code GATEWAY_API_KEY=}, as compose.yaml passes it by default) leaves the API open
  * @param trustCallerPhoneNumbers  the operator's own front end vouches for the numbers it sends, so
@@ -26,7 +26,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
-        @NotNull @DurationMin(millis = 1) Duration replyTimeout,
         @Nullable String apiKey,
         boolean trustCallerPhoneNumbers,
         @Min(1) int maxInFlight,

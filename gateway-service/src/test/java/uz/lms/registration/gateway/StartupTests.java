@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Settings the gateway refuses to start with. */
+@ExtendWith(OutputCaptureExtension.class)
 class StartupTests {
 
     @ParameterizedTest
@@ -32,6 +36,17 @@ class StartupTests {
         try (RunningGateway gateway =
                 RunningGateway.start("spring.profiles.active=prod", "gateway.trust-caller-phone-numbers=true")) {
             assertThat(gateway.context().isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void outsideProductionTrustingCallersWithoutAnApiKeyOnlyWarns(CapturedOutput output) {
+        try (RunningGateway gateway =
+                RunningGateway.start("gateway.trust-caller-phone-numbers=true", "gateway.api-key=")) {
+            assertThat(gateway.context().isRunning()).isTrue();
+            assertThat(output)
+                    .contains("gateway.trust-caller-phone-numbers=true needs gateway.api-key: without it, anyone who"
+                            + " can reach POST /register can bind any phone number to any telegram_id");
         }
     }
 }

@@ -1,4 +1,4 @@
-/** What every consuming service shares on Kafka: the one dead-letter error handler. */
+/** What every consuming service shares on Kafka, auto-configured: the one dead-letter error handler, and readiness. */
 @NullMarked
 package uz.lms.registration.kafka;
 

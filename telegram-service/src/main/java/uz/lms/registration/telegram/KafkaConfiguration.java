@@ -5,18 +5,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.CommonErrorHandler;
 import uz.lms.registration.contracts.Topics;
-import uz.lms.registration.kafka.DeadLetters;
-import uz.lms.registration.kafka.ListenerAssignments;
 
 /**
- * The topics this service owns (its own, what it alone publishes, and the dead-letter topics of what it
- * consumes), whether its listeners consume, and what happens to a record it cannot process.
+ * The topics this service owns: its own, what it alone publishes, and the dead-letter topics of what it
+ * consumes. kafka-support gives its listeners their error handler and readiness.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -37,17 +32,6 @@ class KafkaConfiguration {
                 shortLived(Topics.deadLetter(TelegramTopics.UPDATES), partitions),
                 shortLived(Topics.deadLetter(Topics.VERIFICATION_CODES), partitions),
                 TopicBuilder.name(Topics.CODE_DELIVERIES).partitions(partitions).build());
-    }
-
-    /** For readiness: the instance is ready once it consumes codes and chat updates. */
-    @Bean
-    ListenerAssignments listeners(KafkaListenerEndpointRegistry registry) {
-        return new ListenerAssignments(registry);
-    }
-
-    @Bean
-    CommonErrorHandler errorHandler(ProducerFactory<?, ?> producers) {
-        return DeadLetters.errorHandler(producers);
     }
 
     private static NewTopic shortLived(String name, int partitions) {

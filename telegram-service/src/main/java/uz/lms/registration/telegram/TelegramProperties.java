@@ -11,9 +11,11 @@ import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
 /**
+ * {@code telegram.reply-timeout}, how long the bot waits for verification-service before telling the user to try
+ * later, is passed to verification-client in {@code application.yml}.
+ *
  * @param botToken        the bot's token; unset: the service runs without polling or delivering (see docs/services.md)
  * @param apiUrl          the Bot API root; requests go to {@code {api-url}/bot{token}/{method}}
- * @param replyTimeout    how long the bot waits for verification-service before telling the user to try later
  * @param topicPartitions partitions of the topics this service creates
  */
 @Validated
@@ -23,7 +25,6 @@ public record TelegramProperties(
         @NotNull URI apiUrl,
         @Valid @NotNull Polling polling,
         @Valid @NotNull RateLimit rateLimit,
-        @NotNull Duration replyTimeout,
         @Positive int topicPartitions) {
 
     public TelegramProperties {
@@ -39,8 +40,7 @@ public record TelegramProperties(
     @Override
     public String toString() {
         // Records print every component; the token must never reach a log.
-        return "TelegramProperties[api-url=" + apiUrl + ", polling=" + polling + ", rate-limit=" + rateLimit
-                + ", reply-timeout=" + replyTimeout + "]";
+        return "TelegramProperties[api-url=" + apiUrl + ", polling=" + polling + ", rate-limit=" + rateLimit + "]";
     }
 
     /**

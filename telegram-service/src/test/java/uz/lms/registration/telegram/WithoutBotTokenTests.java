@@ -14,6 +14,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.telegram.bot.Messenger;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
@@ -37,6 +38,7 @@ class WithoutBotTokenTests {
     @Test
     void theServiceRunsWithoutPollingOrDelivering() {
         assertThat(context.getBeanNamesForType(Messenger.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(VerificationClient.class)).isEmpty();
         assertThat(context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers())
                 .isEmpty();
     }

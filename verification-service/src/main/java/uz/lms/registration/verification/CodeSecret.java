@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 /**
  * The one secret of the service, {@code verification.code-secret}, and the keys derived from it:
  * one for hashing codes, one for sealing outbox payloads. Unset, a fixed development key is used
- * with a warning; under the {@code prod} profile {@link ProductionSettings} refuses to start first.
+ * with a warning; under the {@code prod} profile {@link DevelopmentSecrets} stops it from starting first.
  */
 @Component
 public class CodeSecret {

@@ -7,19 +7,15 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.util.StringUtils;
 import uz.lms.registration.contracts.Topics;
-import uz.lms.registration.kafka.DeadLetters;
-import uz.lms.registration.kafka.ListenerAssignments;
 
 /**
  * The topics this service owns (the commands it consumes, their dead-letter topics, and what it alone
- * publishes), how its consumers join their groups, and what happens to a record it cannot process.
+ * publishes) and how its consumers join their groups. kafka-support gives its listeners their error handler
+ * and readiness.
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
@@ -55,17 +51,6 @@ class KafkaConfiguration {
                 consumers.updateConfigs(Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, properties.instanceId()));
             }
         };
-    }
-
-    /** For readiness: the instance is ready once it consumes commands. */
-    @Bean
-    ListenerAssignments listeners(KafkaListenerEndpointRegistry registry) {
-        return new ListenerAssignments(registry);
-    }
-
-    @Bean
-    CommonErrorHandler errorHandler(ProducerFactory<?, ?> producers) {
-        return DeadLetters.errorHandler(producers);
     }
 
     private static TopicBuilder topic(String name, int partitions) {
