@@ -2,7 +2,6 @@ package uz.lms.registration.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -51,6 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
+import uz.lms.registration.testsupport.Prerequisite;
 import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
@@ -114,9 +114,8 @@ class ComposeEndToEndTests {
         environment.put("COMPOSE_PROFILES", "sandbox");
         PASSWORDS.values().forEach(variable -> environment.put(variable, secret()));
         DockerCompose.Availability availability = DockerCompose.find(ROOT, PROJECT, environment);
-        assumeThat(availability.compose())
-                .as("compose.yaml cannot be started here: %s", availability.whyNot())
-                .isNotNull();
+        Prerequisite.require(
+                availability.compose() != null, "compose.yaml cannot be started here: " + availability.whyNot());
         compose = availability.compose();
 
         DockerCompose.Result build = compose.run("build");
