@@ -2,13 +2,18 @@ package uz.lms.registration.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.testsupport.FakeVerifier;
 
-/** Settings the gateway refuses to start with. */
+/** Settings the gateway refuses to start with, and what it does with those it accepts. */
 class StartupTests {
 
     @ParameterizedTest
@@ -29,9 +34,18 @@ class StartupTests {
 
     @Test
     void productionTrustsCallersThatHoldAnApiKey() {
-        try (RunningGateway gateway =
-                RunningGateway.start("spring.profiles.active=prod", "gateway.trust-caller-phone-numbers=true")) {
-            assertThat(gateway.context().isRunning()).isTrue();
+        long user = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        try (FakeVerifier verifier = FakeVerifier.start();
+                RunningGateway gateway = RunningGateway.start(
+                        "spring.profiles.active=prod", "gateway.trust-caller-phone-numbers=true")) {
+
+            // The first request after start-up may wait for the producer to learn the topics' partitions.
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> gateway.register(user, "+998901234567").status() == 200);
+
+            assertThat(verifier.registrations(user))
+                    .isNotEmpty()
+                    .allSatisfy(command -> assertThat(command.source()).isEqualTo(RegisterUser.Source.TRUSTED_CALLER));
         }
     }
 }
