@@ -77,7 +77,7 @@ class StartupTests {
                     + ((WebServerApplicationContext) service).getWebServer().getPort()
                     + "/actuator/health/readiness");
 
-            // Ready: the schema migrated, the database answering, the command listeners assigned their partitions.
+            // Ready: the database answering, and every command listener running and assigned its partitions.
             await().atMost(Duration.ofSeconds(60))
                     .untilAsserted(() -> assertThat(HttpClient.newHttpClient()
                                     .send(
