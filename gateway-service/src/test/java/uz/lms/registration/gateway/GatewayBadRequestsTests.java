@@ -47,7 +47,8 @@ class GatewayBadRequestsTests extends FakeVerifierGatewayTest {
             assertThat(response.status()).as(path).isIn(400, 401, 404);
         }
         // The fake records what it reads on a thread of its own: a command sent would show within a second.
-        await().during(Duration.ofSeconds(1))
+        await("no command sent without the API key")
+                .during(Duration.ofSeconds(1))
                 .until(() -> verifier.registrations(user).isEmpty()
                         && verifier.verifications(user).isEmpty());
     }
@@ -160,7 +161,8 @@ class GatewayBadRequestsTests extends FakeVerifierGatewayTest {
                     .containsIgnoringCase("\r\nContent-Type: application/json")
                     .contains("{\"detail\":\"Bad Request\"}");
         }
-        await().during(Duration.ofSeconds(1))
+        await("no command sent for a broken body")
+                .during(Duration.ofSeconds(1))
                 .until(() -> verifier.registrations(user).isEmpty());
     }
 
