@@ -103,7 +103,8 @@ class GatewayLoadTests {
             assertThat(shed.json().toString()).isEqualTo("{\"detail\":\"Service temporarily unavailable\"}");
             assertThat(took).isLessThan(REPLY_TIMEOUT.dividedBy(2));
             // The fake records what it reads on a thread of its own: a command sent would show within a second.
-            await().during(Duration.ofSeconds(1))
+            await("no command sent for a shed request")
+                    .during(Duration.ofSeconds(1))
                     .until(() -> verifier.registrations(shedUser).isEmpty());
             for (CompletableFuture<Response> request : stuck) {
                 assertThat(request.get().status()).isEqualTo(503);
