@@ -3,7 +3,11 @@ package uz.lms.registration.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -33,11 +38,9 @@ class GatewayOperationsTests {
 
     @BeforeAll
     static void start() {
-        // Hundreds of requests wait at once here, all from one address; the limits are GatewayLoadTests'.
+        // Requests come one after another from one address here; the limits are GatewayLoadTests'.
         gateway = RunningGateway.start(
-                "gateway.reply-timeout=" + REPLY_TIMEOUT.toMillis() + "ms",
-                "gateway.rate-limit.enabled=false",
-                "gateway.max-in-flight=1000");
+                "gateway.reply-timeout=" + REPLY_TIMEOUT.toMillis() + "ms", "gateway.rate-limit.enabled=false");
     }
 
     @AfterAll
@@ -64,21 +67,34 @@ class GatewayOperationsTests {
     }
 
     @Test
-    void manyWaitingRequestsHoldNoThreadAndAllTimeOutTogether() throws Exception {
-        // Waiting requests hold no thread: they all time out together, not one batch after another.
+    void manyWaitingRequestsAllWaitAtOnceAndHoldNoThread() throws Exception {
+        // More than Tomcat's 200 platform threads: all of them wait at once only if none holds a thread. A reply
+        // timeout of its own, long enough for all of them to be sent on a loaded machine before the first times out.
         int requests = 300;
-        long started = System.nanoTime();
-        var responses = new ArrayList<CompletableFuture<Response>>();
-        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < requests; i++) {
-                responses.add(CompletableFuture.supplyAsync(
-                        () -> gateway.register(newTelegramId(), newPhoneNumber()), clients));
-            }
-            for (var response : responses) {
-                assertThat(response.get().status()).isEqualTo(503);
+        try (RunningGateway patient = RunningGateway.start(
+                "gateway.reply-timeout=15s", "gateway.rate-limit.enabled=false", "gateway.max-in-flight=1000")) {
+            MeterRegistry meters = patient.context().getBean(MeterRegistry.class);
+            // Requests being served, by method and URI: registered with the first of them.
+            IntSupplier waiting = () -> meters.find("http.server.requests.active").longTaskTimers().stream()
+                    .mapToInt(LongTaskTimer::activeTasks)
+                    .sum();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            int threadsBefore = threads.getThreadCount();
+            var responses = new ArrayList<CompletableFuture<Response>>();
+            try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < requests; i++) {
+                    responses.add(CompletableFuture.supplyAsync(
+                            () -> patient.register(newTelegramId(), newPhoneNumber()), clients));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> waiting.getAsInt() == requests);
+
+                // Platform threads only: a virtual thread waiting is not one of them.
+                assertThat(threads.getThreadCount()).isLessThan(threadsBefore + requests / 2);
+                for (var response : responses) {
+                    assertThat(response.get().status()).isEqualTo(503);
+                }
             }
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(REPLY_TIMEOUT.multipliedBy(4));
     }
 
     @Test
@@ -211,9 +227,11 @@ class GatewayOperationsTests {
             assertThat(response.status()).isEqualTo(503);
             assertThat(response.retryAfter()).contains("5");
             assertThat(response.json().toString()).isEqualTo("{\"detail\":\"Service temporarily unavailable\"}");
+            // Not before the reply timeout, which the gateway keeps; and well before the next timeout on the way,
+            // the producer's max.block.ms of 5 s, however slowly a loaded machine answers.
             assertThat(took)
                     .isGreaterThanOrEqualTo(REPLY_TIMEOUT.minusMillis(50))
-                    .isLessThan(REPLY_TIMEOUT.plusMillis(1500));
+                    .isLessThan(REPLY_TIMEOUT.multipliedBy(2));
         }
     }
 

@@ -30,8 +30,10 @@ import uz.lms.registration.contracts.Topics;
 /**
  * compose.yaml as a user starts it ({@link ComposeStack}): a person registers in the sandbox's web chat and
  * verifies through {@code POST /verify}; {@code UserVerified} arrives on {@code user.events}; one bot instance
- * polls; each service's Kafka principal may use only its rows of the contract's topic table; a restarted service puts the retention of its topics back; {@code down -v} leaves nothing behind.
- * Tagged {@code docker}: it runs where Docker runs, and skips, saying why, where Docker's engine does not answer.
+ * polls; each service's Kafka principal may use only its rows of the contract's topic table; a restarted
+ * service puts the retention of its topics back; {@code down -v} leaves nothing behind. Tagged {@code docker}: it
+ * runs where Docker runs; where Docker's engine does not answer it skips, saying why, and under {@code CI=true}
+ * fails.
  */
 @Tag("docker")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

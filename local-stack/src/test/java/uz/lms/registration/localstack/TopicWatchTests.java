@@ -55,7 +55,11 @@ class TopicWatchTests {
                 "registration.requests-dlt", "{\"telegram_id\":42,\"phone_number\":\"+998901234567\",\"code\":348291}");
         String message = line("telegram.updates-dlt", "{\"chat_id\":42,\"text\":\"348291\"}");
 
-        assertThat(command).doesNotContain("901234567").doesNotContain("348291");
+        assertThat(command)
+                .doesNotContain("901234567")
+                .doesNotContain("348291")
+                .endsWith("registration.requests-dlt  key=42  "
+                        + "{\"telegram_id\":42,\"phone_number\":\"******\",\"code\":\"******\"}");
         assertThat(message).doesNotContain("348291").contains("\"text\":\"******\"");
     }
 

@@ -159,10 +159,13 @@ class FakeTelegramServerTests {
                 HttpRequest.newBuilder(url("/bot" + TOKEN + "/getUpdates?timeout=50"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+        // Parked in the model, not merely sent: a poll refused at a closed port would end as well.
+        await().until(() -> telegram.getUpdatesInFlight() == 1);
 
         server.close();
 
-        await().atMost(Duration.ofSeconds(5)).until(poll::isDone);
+        // Well within the poll's 50 s: closing, not the poll's timeout, ended it, in the model and for the client.
+        await().atMost(Duration.ofSeconds(5)).until(() -> telegram.getUpdatesInFlight() == 0 && poll.isDone());
     }
 
     private JsonNode call(String method, String body) throws Exception {

@@ -2,7 +2,6 @@ package uz.lms.registration.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,10 +23,12 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import uz.lms.registration.testsupport.Prerequisite;
 
 /**
  * A person uses the web chat in a real headless Chromium while the test plays the bot through the Bot API.
- * Needs Debian's {@code chromium} and {@code chromium-driver}; without them the test is skipped.
+ * Needs Debian's {@code chromium} and {@code chromium-driver}; without them the test is skipped, or fails under
+ * {@code CI=true}.
  */
 class WebChatBrowserTests {
 
@@ -45,10 +46,9 @@ class WebChatBrowserTests {
 
     @BeforeEach
     void openTheChat(@TempDir Path profile) {
-        assumeTrue(
+        Prerequisite.require(
                 Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no " + CHROMIUM + " or " + CHROMEDRIVER + ": the browser test is skipped"
-                        + " (apt-get install chromium chromium-driver)");
+                "no " + CHROMIUM + " or " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
         WebChat.serveOn(server);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -46,7 +46,7 @@ class PollerElectionTests {
     }
 
     @Test
-    void oneOfTwoInstancesPollsAndTheOtherTakesOverWhenItStops() {
+    void oneOfTwoInstancesPollsAndTheOtherTakesOverWhenItStops() throws Exception {
         ConfigurableApplicationContext first = startBot(true);
         await().until(() -> polling(first));
         try (ConfigurableApplicationContext second = startBot(true)) {
@@ -59,11 +59,10 @@ class PollerElectionTests {
             chat.start();
             await().until(() -> chat.messages().size() == 1);
 
-            long closed = System.nanoTime();
             first.close();
+            // It left the group as it closed: the broker need not wait out its 6 s session to hand the lock on.
+            assertThat(group(GROUP).members()).hasSize(1);
             await().until(() -> polling(second));
-            // a heartbeat (a fifth of the session) and a rebalance
-            assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(5));
 
             chat.sendText("hello");
             await().until(() -> chat.messages().size() == 2);
@@ -99,10 +98,12 @@ class PollerElectionTests {
         long crashed = System.nanoTime();
 
         try (ConfigurableApplicationContext survivor = startBot(true)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> polling(survivor));
-            // the crashed member's 6 s session, counted from its last heartbeat, then a rebalance
-            assertThat(Duration.ofNanos(System.nanoTime() - crashed))
-                    .isBetween(Duration.ofMillis(4500), Duration.ofSeconds(10));
+            // Patience for a loaded machine: the bot's start is in this wait too.
+            await().atMost(Duration.ofSeconds(60)).until(() -> polling(survivor));
+            // Not before the crashed member's 6 s session, counted from its last heartbeat (at most 1.2 s before
+            // the crash), ran out, less the broker's timer's slack: no survivor takes the lock of a member that may
+            // still be polling.
+            assertThat(Duration.ofNanos(System.nanoTime() - crashed)).isGreaterThanOrEqualTo(Duration.ofMillis(4500));
             PrivateChat chat = telegram.privateChat(new TelegramUser(730_000_003, "Survivor", "en"));
             chat.start();
             await().until(() -> chat.messages().size() == 1);
@@ -160,10 +161,14 @@ class PollerElectionTests {
 
     /** The members of a consumer group once it is stable, -1 while it rebalances. */
     private int members(String groupId) throws Exception {
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId))
+        ConsumerGroupDescription group = group(groupId);
+        return group.groupState() == GroupState.STABLE ? group.members().size() : -1;
+    }
+
+    private ConsumerGroupDescription group(String groupId) throws Exception {
+        return admin.describeConsumerGroups(List.of(groupId))
                 .describedGroups()
                 .get(groupId)
                 .get();
-        return group.groupState() == GroupState.STABLE ? group.members().size() : -1;
     }
 }

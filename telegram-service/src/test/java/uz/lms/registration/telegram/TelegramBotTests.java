@@ -9,23 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.DeliveryEvent;
@@ -34,64 +19,16 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerifyCode;
-import uz.lms.registration.sandbox.FakeTelegram;
-import uz.lms.registration.sandbox.FakeTelegramServer;
 import uz.lms.registration.sandbox.GroupChat;
 import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.SentMessage;
 import uz.lms.registration.sandbox.TelegramUser;
-import uz.lms.registration.testsupport.EmbeddedInfrastructure;
-import uz.lms.registration.testsupport.FakeVerifier;
-import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
- * The bot alone: the real telegrambots client polls and sends over HTTP to a fake Bot API, the embedded
- * broker carries the commands, and a {@link FakeVerifier} answers them as each test scripts, publishing the
- * codes to deliver as verification-service does. What the user is told of each answer is the bot's to test;
- * which answer a command deserves is verification-service's, and tested there.
+ * The conversation: what the bot asks, sends verification-service and tells the user of each answer, in the
+ * user's language, in private chats and groups.
  */
-@SpringBootTest(
-        properties = {
-            "telegram.bot-token=" + TelegramBotTests.TOKEN,
-            "telegram.polling.timeout=1s",
-            "telegram.rate-limit.per-chat=200ms"
-        })
-@DirtiesContext
-@ExtendWith(OutputCaptureExtension.class)
-class TelegramBotTests {
-
-    static final String TOKEN = "424242:TEST-token-that-never-reaches-a-log";
-    private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
-    private static final AtomicLong USER_IDS = new AtomicLong(710_000_000);
-
-    private static final FakeTelegram telegram = new FakeTelegram();
-    private static final FakeTelegramServer server = FakeTelegramServer.start(telegram, TOKEN, 0);
-    private static FakeVerifier verifier;
-    private static TopicRecorder deliveries;
-
-    @Autowired
-    private KafkaTemplate<String, Object> kafka;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", EmbeddedInfrastructure::bootstrapServers);
-        registry.add("telegram.api-url", () -> server.apiUrl().toString());
-    }
-
-    @BeforeAll
-    static void startVerifier() {
-        verifier = FakeVerifier.start();
-        deliveries = TopicRecorder.start(Topics.CODE_DELIVERIES);
-        // Time for a silent verifier's reply timeout, and for a loaded build machine.
-        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    static void stopVerifier() {
-        Awaitility.reset();
-        deliveries.close();
-        verifier.close();
-    }
+class TelegramBotTests extends SandboxBotTest {
 
     @Test
     void aUserRegistersAndVerifiesInTheChatWithoutTheCodeOrTokenInAnyLog(CapturedOutput output) {
@@ -140,21 +77,6 @@ class TelegramBotTests {
                 == 2);
 
         assertThat(output.getAll()).doesNotContain(code).doesNotContain(TOKEN).doesNotContain("TEST-token");
-    }
-
-    @Test
-    void theCodesOwnMessageIsTheOnlyAnswerToAContactSoNothingAboutTheCodeComesAfterIt(CapturedOutput output) {
-        PrivateChat chat = newUser("uz");
-
-        chat.shareOwnContact(phoneOf(chat));
-
-        SentMessage codeMessage = awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz: <code>"));
-        // The bot has handled the reply to the contact as well as delivered the code: whatever it said is in the chat.
-        await().until(
-                        output::getAll,
-                        log -> log.contains("registration telegram_id=" + chat.id() + " outcome=code_sent"));
-        await().during(Duration.ofSeconds(1)).until(() -> chat.messages().size() == 1);
-        assertThat(chat.messages()).containsExactly(codeMessage);
     }
 
     @Test
@@ -284,93 +206,6 @@ class TelegramBotTests {
     }
 
     @Test
-    void aCodeThatExpiredBeforeDeliveryIsNotSent() {
-        PrivateChat chat = newUser("uz");
-        UUID codeEventId = UUID.randomUUID();
-        Instant now = Instant.now();
-
-        kafka.send(
-                Topics.VERIFICATION_CODES,
-                Topics.key(chat.id()),
-                new DeliverCode(codeEventId, now.minusSeconds(70), chat.id(), "654321", now.minusSeconds(10), "uz"));
-
-        await().until(
-                        () -> deliveriesTo(chat.id()),
-                        events -> events.size() == 1
-                                && events.getFirst() instanceof DeliveryEvent.CodeExpiredBeforeDelivery expired
-                                && expired.codeEventId().equals(codeEventId));
-        assertThat(chat.messages()).isEmpty();
-    }
-
-    @Test
-    void aCodeEventRedeliveredUnderItsEventIdIsSentOnce() throws Exception {
-        PrivateChat chat = newUser("uz");
-        Instant now = Instant.now();
-        var code = new DeliverCode(UUID.randomUUID(), now, chat.id(), "654321", now.plusSeconds(60), "uz");
-        var next = new DeliverCode(UUID.randomUUID(), now, chat.id(), "123987", now.plusSeconds(60), "uz");
-
-        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), code).get();
-        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), code).get();
-        kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), next).get();
-
-        // One partition, in order: once the next code is in the chat, the redelivery was handled.
-        awaitMessage(chat, text -> text.contains("123987"));
-        assertThat(chat.messages())
-                .filteredOn(message -> message.text().contains("654321"))
-                .hasSize(1);
-        // The delivery event follows the message: once the next code's is out, every earlier one is too.
-        await().until(
-                        () -> deliveriesTo(chat.id()),
-                        events -> events.stream()
-                                .anyMatch(event -> event.codeEventId().equals(next.eventId())));
-        assertThat(deliveriesTo(chat.id())).hasSize(2);
-    }
-
-    @Test
-    void aUserWhoBlockedTheBotIsGivenUpOnAsBlocked() {
-        PrivateChat chat = newUser("uz");
-        chat.start();
-        awaitMessage(chat, text -> text.startsWith("Assalomu alaykum"));
-        chat.blockBot();
-
-        chat.shareOwnContact(phoneOf(chat));
-
-        await().until(
-                        () -> deliveriesTo(chat.id()),
-                        events -> events.size() == 1
-                                && events.getFirst() instanceof DeliveryEvent.CodeDeliveryFailed failed
-                                && failed.reason().equals("blocked"));
-        assertThat(chat.messages()).hasSize(1);
-    }
-
-    @Test
-    void aRateLimitedChatGetsItsMessagesAfterRetryAfter() {
-        PrivateChat chat = newUser("uz");
-        chat.start();
-        awaitMessage(chat, text -> text.startsWith("Assalomu alaykum"));
-        chat.rateLimit(1, 2);
-        long started = System.nanoTime();
-
-        chat.shareOwnContact(phoneOf(chat));
-
-        awaitMessage(chat, text -> text.startsWith("Tasdiqlash kodingiz"));
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
-        await().until(
-                        () -> deliveriesTo(chat.id()),
-                        events -> events.size() == 1 && events.getFirst() instanceof DeliveryEvent.CodeDelivered);
-    }
-
-    private static List<DeliveryEvent> deliveriesTo(long telegramId) {
-        return deliveries.values(DeliveryEvent.class).stream()
-                .filter(event -> event.telegramId() == telegramId)
-                .toList();
-    }
-
-    private static PrivateChat newUser(String languageCode) {
-        return telegram.privateChat(new TelegramUser(USER_IDS.incrementAndGet(), "Test", languageCode));
-    }
-
-    @Test
     void aMessageHandedOverTwiceIsAnsweredTwiceUnderOneCommandId() throws Exception {
         PrivateChat chat = newUser("uz");
         verifier.answerVerifications(chat.id(), new VerificationOutcome.InvalidOrExpiredCode());
@@ -403,31 +238,5 @@ class TelegramBotTests {
                 .toList();
         assertThat(commandIds).hasSize(2);
         assertThat(commandIds.get(1)).isEqualTo(commandIds.get(0));
-    }
-
-    /** A valid Uzbek mobile number of this user's own. */
-    private static String phoneOf(PrivateChat chat) {
-        return "+99890" + String.format("%07d", chat.id() % 10_000_000);
-    }
-
-    private static SentMessage awaitMessage(PrivateChat chat, Predicate<String> text) {
-        return await().until(
-                        () -> chat.messages().stream()
-                                .filter(message -> text.test(message.text()))
-                                .findFirst(),
-                        found -> found.isPresent())
-                .orElseThrow();
-    }
-
-    private static long count(PrivateChat chat, String text) {
-        return chat.messages().stream()
-                .filter(message -> message.text().equals(text))
-                .count();
-    }
-
-    private static String codeIn(SentMessage message) {
-        Matcher matcher = CODE.matcher(message.text());
-        assertThat(matcher.find()).as("a code in the message").isTrue();
-        return matcher.group(1);
     }
 }

@@ -6,11 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -111,15 +118,21 @@ class FakeVerifierTests {
         long refused = newTelegramId();
         verifier.answerRegistrations(refused, new AlreadyVerified());
         try (TopicRecorder codes = TopicRecorder.start(Topics.VERIFICATION_CODES)) {
+            long published = codesPublished();
 
-            register(user, "ru");
+            RegistrationReply reply = register(user, "ru");
+            // Asked of the broker as soon as the reply is in: the code is on the topic already.
+            long publishedByTheReply = codesPublished();
             register(refused, "uz");
 
+            assertThat(publishedByTheReply).isEqualTo(published + 1);
             assertThat(verifier.codesIssued(user)).singleElement().satisfies(code -> {
                 assertThat(code.code()).matches("[0-9]{6}");
                 assertThat(code.language()).isEqualTo("ru");
                 assertThat(code.expiresAt()).isEqualTo(code.occurredAt().plusSeconds(60));
+                assertThat(code.occurredAt()).isBefore(reply.occurredAt());
             });
+            assertThat(codesPublished()).isEqualTo(published + 1);
             await().untilAsserted(() ->
                     assertThat(codes.values(DeliverCode.class, user)).isEqualTo(verifier.codesIssued(user)));
             assertThat(verifier.codesIssued(refused)).isEmpty();
@@ -159,7 +172,8 @@ class FakeVerifierTests {
                                 RegisterUser.Source.TELEGRAM_CONTACT),
                         Duration.ofSeconds(2)))
                 .hasCauseInstanceOf(KafkaReplyTimeoutException.class);
-        assertThat(verifier.registrations(user)).hasSize(1);
+        // Recorded on the fake's thread, which a loaded machine may not have run by the reply timeout.
+        await().until(() -> verifier.registrations(user).size() == 1);
         assertThat(verifier.codesIssued(user)).isEmpty();
 
         verifier.answerAgain();
@@ -198,6 +212,26 @@ class FakeVerifierTests {
                         new ProducerRecord<>(topic, Topics.key(telegramId), JSON.writeValueAsBytes(command)), timeout)
                 .get()
                 .value();
+    }
+
+    /** Records on {@link Topics#VERIFICATION_CODES} so far, by the broker's end offsets. */
+    private static long codesPublished() throws Exception {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> partitions = admin
+                    .describeTopics(List.of(Topics.VERIFICATION_CODES))
+                    .allTopicNames()
+                    .get()
+                    .get(Topics.VERIFICATION_CODES)
+                    .partitions()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            partition -> new TopicPartition(Topics.VERIFICATION_CODES, partition.partition()),
+                            partition -> OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get().values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset)
+                    .sum();
+        }
     }
 
     private static long newTelegramId() {

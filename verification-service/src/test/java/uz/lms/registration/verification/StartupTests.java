@@ -3,13 +3,20 @@ package uz.lms.registration.verification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
@@ -66,7 +73,20 @@ class StartupTests {
     void productionStartsWithSafeSettings() {
         try (ConfigurableApplicationContext service =
                 start("spring.profiles.active=prod", "verification.code-secret=" + SAFE_SECRET)) {
-            assertThat(service.isRunning()).isTrue();
+            URI readiness = URI.create("http://localhost:"
+                    + ((WebServerApplicationContext) service).getWebServer().getPort()
+                    + "/actuator/health/readiness");
+
+            // Ready: the database answering, and every command listener running and assigned its partitions.
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(HttpClient.newHttpClient()
+                                    .send(
+                                            HttpRequest.newBuilder(readiness).build(),
+                                            HttpResponse.BodyHandlers.ofString()))
+                            .satisfies(response -> {
+                                assertThat(response.statusCode()).isEqualTo(200);
+                                assertThat(response.body()).contains("\"status\":\"UP\"");
+                            }));
         }
     }
 

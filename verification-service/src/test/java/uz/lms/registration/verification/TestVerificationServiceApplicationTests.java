@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -30,7 +31,12 @@ class TestVerificationServiceApplicationTests {
                     .containsExactly(kafka.getBootstrapServers());
             assertThat(context.getBean(JdbcConnectionDetails.class).getJdbcUrl())
                     .isEqualTo(postgres.getJdbcUrl());
-            assertThat(context.getBean(CodeSecret.class)).isNotNull();
+            // Flyway migrated the container's database: the service's tables are there, and empty.
+            assertThat(context.getBean(JdbcClient.class)
+                            .sql("SELECT count(*) FROM users")
+                            .query(Long.class)
+                            .single())
+                    .isZero();
         }
 
         assertThat(kafka.isRunning()).isFalse();

@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,8 +24,11 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome;
+import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
+import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.VerificationServiceTest;
 
 /**
@@ -43,6 +47,9 @@ class RaceTests extends VerificationServiceTest {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    VerificationProperties properties;
 
     @Test
     void concurrentRegistrationsOfOneTelegramIdMakeOneUserAndOneCode() throws Exception {
@@ -87,24 +94,105 @@ class RaceTests extends VerificationServiceTest {
     }
 
     @Test
-    void concurrentWrongGuessesNeverBuyMoreThanTheAllowedAttempts() throws Exception {
+    void concurrentWrongGuessesAreEachCountedUntilTheCodeIsBurned() throws Exception {
         long telegramId = newTelegramId();
         client.register(telegramId, newPhoneNumber());
         String code = deliveredCode(telegramId).code();
-        String wrong = code.equals("000000") ? "111111" : "000000";
+        String wrong = wrongCode(code);
 
-        race(() -> transactions.execute(status -> verifications.verify(
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong, Channel.API))));
+        List<VerificationOutcome> outcomes = race(() -> check(telegramId, wrong));
 
-        assertThat(client.verify(telegramId, code, Channel.API))
-                .isInstanceOf(VerificationOutcome.AttemptsExhausted.class);
+        assertThat(outcomes)
+                .hasSize(RACERS)
+                .allSatisfy(outcome ->
+                        assertThat(outcome).isInstanceOfAny(InvalidOrExpiredCode.class, AttemptsExhausted.class));
+        long counted =
+                outcomes.stream().filter(InvalidOrExpiredCode.class::isInstance).count();
+        // A check answered "invalid" is one counted: no check reads the count and writes back a stale one.
+        assertThat(counters(telegramId)).isEqualTo(new Counters(counted, counted, false));
+        // A check is refused as exhausted only once the allowed ones have been counted.
+        assertThat(counted).isGreaterThanOrEqualTo(properties.maxAttempts());
+        assertThat(client.verify(telegramId, code, Channel.API)).isInstanceOf(AttemptsExhausted.class);
     }
 
+    @Test
+    void theRightCodeAmongConcurrentWrongGuessesVerifiesOnlyWhileAttemptsAreLeft() throws Exception {
+        // Which comes first varies from round to round; what must hold does not.
+        for (int round = 0; round < 3; round++) {
+            long telegramId = newTelegramId();
+            client.register(telegramId, newPhoneNumber());
+            String code = deliveredCode(telegramId).code();
+            Callable<VerificationOutcome> guess = () -> check(telegramId, wrongCode(code));
+            List<Callable<VerificationOutcome>> checks = new ArrayList<>(Collections.nCopies(RACERS - 1, guess));
+            checks.add(RACERS / 2, () -> check(telegramId, code));
+
+            List<VerificationOutcome> outcomes = race(checks);
+
+            VerificationOutcome right = outcomes.get(RACERS / 2);
+            List<VerificationOutcome> wrongs = new ArrayList<>(outcomes);
+            wrongs.remove(RACERS / 2);
+            long counted = wrongs.stream()
+                    .filter(InvalidOrExpiredCode.class::isInstance)
+                    .count();
+            Counters counters = counters(telegramId);
+            assertThat(outcomes).hasSize(RACERS);
+            if (right instanceof Verified) {
+                // Fewer than the allowed wrong checks were counted by then, and none after: the user is verified.
+                assertThat(counters.verified()).isTrue();
+                assertThat(counters.failedAttempts())
+                        .isLessThan(properties.maxAttempts())
+                        .isLessThanOrEqualTo(counted);
+                assertThat(wrongs)
+                        .allSatisfy(outcome ->
+                                assertThat(outcome).isInstanceOfAny(InvalidOrExpiredCode.class, AlreadyVerified.class));
+            } else {
+                // The allowed wrong checks were counted first: the right code came too late, and changed nothing.
+                assertThat(right).isInstanceOf(AttemptsExhausted.class);
+                assertThat(counters).isEqualTo(new Counters(counted, counted, false));
+                assertThat(counted).isGreaterThanOrEqualTo(properties.maxAttempts());
+                assertThat(wrongs)
+                        .allSatisfy(outcome -> assertThat(outcome)
+                                .isInstanceOfAny(InvalidOrExpiredCode.class, AttemptsExhausted.class));
+            }
+            await().during(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(userEvents(telegramId))
+                            .filteredOn(UserEvent.UserVerified.class::isInstance)
+                            .hasSize(right instanceof Verified ? 1 : 0));
+        }
+    }
+
+    private VerificationOutcome check(long telegramId, String code) {
+        return transactions.execute(status ->
+                verifications.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.API)));
+    }
+
+    private static String wrongCode(String code) {
+        return code.equals("000000") ? "111111" : "000000";
+    }
+
+    /** The user's row as the checks left it: wrong HTTP checks of the code, and of the account in a row. */
+    private Counters counters(long telegramId) {
+        return jdbc.sql("SELECT api_failed_attempts, api_failures_in_row, is_verified FROM users WHERE telegram_id = ?")
+                .param(telegramId)
+                .query((row, number) -> new Counters(
+                        row.getLong("api_failed_attempts"),
+                        row.getLong("api_failures_in_row"),
+                        row.getBoolean("is_verified")))
+                .single();
+    }
+
+    private record Counters(long failedAttempts, long failuresInRow, boolean verified) {}
+
     private static <T> List<T> race(Callable<T> task) throws Exception {
+        return race(Collections.nCopies(RACERS, task));
+    }
+
+    /** Runs the tasks at once, each on a thread of its own, and returns every one's result in their order. */
+    private static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
-        try (var pool = Executors.newFixedThreadPool(RACERS)) {
-            List<Future<T>> futures = IntStream.range(0, RACERS)
-                    .mapToObj(i -> pool.submit(() -> {
+        try (var pool = Executors.newFixedThreadPool(tasks.size())) {
+            List<Future<T>> futures = tasks.stream()
+                    .map(task -> pool.submit(() -> {
                         start.await();
                         return task.call();
                     }))
