@@ -72,8 +72,11 @@ public final class DeadLetters {
         return handler;
     }
 
-    /** Whether the failure, or any of its causes, is one that goes away with time. */
-    static boolean isTransient(Throwable failure) {
+    /**
+     * Whether the failure, or any of its causes, is one that goes away with time: a batch listener that fails for
+     * such a reason fails as a whole, while any other failure may be one record's.
+     */
+    public static boolean isTransient(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             Throwable current = cause;
             if (TRANSIENT.stream().anyMatch(type -> type.isInstance(current))) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +24,7 @@ import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationOutcome;
+import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 
@@ -89,7 +91,12 @@ public class TestClient implements AutoCloseable {
     }
 
     public RegistrationReply register(RegisterUser command) {
-        return client.register(command).join();
+        return registering(command).join();
+    }
+
+    /** Sends the command and returns at once: its reply, when it comes. */
+    public CompletableFuture<RegistrationReply> registering(RegisterUser command) {
+        return client.register(command);
     }
 
     public VerificationOutcome verify(long telegramId, String code) {
@@ -97,9 +104,14 @@ public class TestClient implements AutoCloseable {
     }
 
     public VerificationOutcome verify(long telegramId, String code, Channel channel) {
-        return client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel))
+        return verifying(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel))
                 .join()
                 .outcome();
+    }
+
+    /** Sends the command and returns at once: its reply, when it comes. */
+    public CompletableFuture<VerificationReply> verifying(VerifyCode command) {
+        return client.verify(command);
     }
 
     /** Sends raw bytes with no reply address, as a broken or hostile producer would. */

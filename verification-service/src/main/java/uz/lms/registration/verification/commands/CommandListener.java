@@ -2,21 +2,22 @@ package uz.lms.registration.verification.commands;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.contracts.Outcome;
 import uz.lms.registration.contracts.RegisterUser;
@@ -24,13 +25,16 @@ import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.kafka.DeadLetters;
 import uz.lms.registration.verification.VerificationProperties;
+import uz.lms.registration.verification.commands.Commands.Handled;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Verifications;
 
 /**
- * Consumes register and verify commands and answers each on its requester's reply topic. Logs one
- * line per command with the user and the outcome, and times each by command and outcome.
+ * Consumes register and verify commands a poll at a time, applies each poll's in one transaction
+ * ({@link Commands}), and answers each command on its requester's reply topic. Logs one line per command with the
+ * user and the outcome, and times each by command and outcome.
  *
  * <p>Replies go only to the reply topics of {@code verification.reply-topics}, whatever a record's
  * headers name: a forged header must not make this service write to any other topic, the ones it
@@ -38,9 +42,13 @@ import uz.lms.registration.verification.users.Verifications;
  * applied nor answered, so that, as with any command that went unanswered, nothing changed.
  *
  * <p>A command read, or reaching its transaction, after its deadline ({@link Topics#DEADLINE_HEADER}) is
- * dropped the same way, its transaction rolled back: its
- * requester has given up and answered its caller that nothing happened, which must stay true. It
- * counts in {@code verification.commands} with outcome {@code late}.
+ * dropped the same way: its requester has given up and answered its caller that nothing happened, which must
+ * stay true. It counts in {@code verification.commands} with outcome {@code late}.
+ *
+ * <p>A record that is no command (unreadable, invalid, or with a header that cannot be read) goes to its
+ * dead-letter topic without failing the others: the commands before it are applied, then the error handler
+ * dead-letters it and the ones after it come again in the next poll. So does a command that fails its batch's
+ * transaction for a reason other than an outage, found by applying the batch again one command at a time.
  */
 @Component
 class CommandListener {
@@ -78,16 +86,15 @@ class CommandListener {
             id = "registrations",
             groupId = "verification-service.registrations",
             topics = Topics.REGISTRATION_REQUESTS,
+            batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
-    void onRegister(ConsumerRecord<String, RegisterUser> record) {
-        RegisterUser command = record.value();
+    void onRegister(List<ConsumerRecord<String, @Nullable RegisterUser>> records) {
         handle(
                 "register",
-                command.eventId(),
-                command.telegramId(),
-                record.headers(),
-                () -> new RegistrationReply(
-                        UUID.randomUUID(), clock.instant(), command.telegramId(), registrations.register(command)),
+                records,
+                RegisterUser::eventId,
+                RegisterUser::telegramId,
+                this::register,
                 RegistrationReply::outcome);
     }
 
@@ -95,82 +102,125 @@ class CommandListener {
             id = "verifications",
             groupId = "verification-service.verifications",
             topics = Topics.VERIFICATION_REQUESTS,
+            batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
-    void onVerify(ConsumerRecord<String, VerifyCode> record) {
-        VerifyCode command = record.value();
+    void onVerify(List<ConsumerRecord<String, @Nullable VerifyCode>> records) {
         handle(
                 "verify",
-                command.eventId(),
-                command.telegramId(),
-                record.headers(),
-                () -> new VerificationReply(
-                        UUID.randomUUID(), clock.instant(), command.telegramId(), verifications.verify(command)),
+                records,
+                VerifyCode::eventId,
+                VerifyCode::telegramId,
+                this::verify,
                 VerificationReply::outcome);
     }
 
-    private <R> void handle(
+    private List<RegistrationReply> register(List<RegisterUser> batch) {
+        var outcomes = registrations.register(batch);
+        return IntStream.range(0, batch.size())
+                .mapToObj(i -> new RegistrationReply(
+                        UUID.randomUUID(), clock.instant(), batch.get(i).telegramId(), outcomes.get(i)))
+                .toList();
+    }
+
+    private List<VerificationReply> verify(List<VerifyCode> batch) {
+        var outcomes = verifications.verify(batch);
+        return IntStream.range(0, batch.size())
+                .mapToObj(i -> new VerificationReply(
+                        UUID.randomUUID(), clock.instant(), batch.get(i).telegramId(), outcomes.get(i)))
+                .toList();
+    }
+
+    private <C, R> void handle(
             String name,
-            UUID eventId,
-            long telegramId,
-            Headers headers,
-            Supplier<R> apply,
+            List<ConsumerRecord<String, @Nullable C>> records,
+            Function<C, UUID> eventIdOf,
+            ToLongFunction<C> telegramIdOf,
+            Function<List<C>, List<R>> apply,
             Function<R, ? extends Outcome> outcomeOf) {
         Timer.Sample sample = Timer.start(meters);
-        Optional<ReplyAddress> replyTo = ReplyAddress.of(headers);
-        Optional<Instant> deadline = deadline(headers);
-        String outcome;
-        if (late(deadline)) {
-            outcome = dropLate(name, eventId, telegramId, deadline.orElseThrow());
-        } else if (replyTo.isPresent() && !replyTopics.contains(replyTo.get().topic())) {
-            log.warn(
-                    "{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
-                    name,
-                    telegramId,
-                    eventId,
-                    replyTo.get().printableTopic());
-            outcome = UNKNOWN_REPLY_TOPIC;
-        } else {
+        List<Command<C>> batch = new ArrayList<>(records.size());
+        RuntimeException poison = null;
+        for (ConsumerRecord<String, @Nullable C> record : records) {
             try {
-                outcome = commands.execute(eventId, telegramId, replyTo, () -> {
-                            // Again once the transaction has its connection: a database outage may outlast the
-                            // deadline.
-                            if (late(deadline)) {
-                                throw new Late();
-                            }
-                            return apply.get();
-                        })
-                        .map(reply -> outcomeOf.apply(reply).type())
-                        .orElse(REDELIVERED);
-            } catch (Late rolledBack) {
-                outcome = dropLate(name, eventId, telegramId, deadline.orElseThrow());
+                batch.add(Command.of(record, eventIdOf, telegramIdOf));
+            } catch (RuntimeException notACommand) {
+                poison = notACommand;
+                break;
             }
         }
-        sample.stop(meters.timer("verification.commands", "command", name, "outcome", outcome));
-        log.info("{} telegram_id={} outcome={}", name, telegramId, outcome);
+
+        // What became of each command the listener settles itself, by its place in the batch; null for the others.
+        String[] outcomes = new String[batch.size()];
+        List<Command<C>> accepted = new ArrayList<>(batch.size());
+        Instant now = clock.instant();
+        for (int i = 0; i < batch.size(); i++) {
+            Command<C> command = batch.get(i);
+            if (command.lateAt(now)) {
+                outcomes[i] = dropLate(name, command);
+            } else if (command.replyTo().isPresent()
+                    && !replyTopics.contains(command.replyTo().get().topic())) {
+                log.warn(
+                        "{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
+                        name,
+                        command.telegramId(),
+                        command.eventId(),
+                        command.replyTo().get().printableTopic());
+                outcomes[i] = UNKNOWN_REPLY_TOPIC;
+            } else {
+                accepted.add(command);
+            }
+        }
+
+        List<Handled<R>> handled = new ArrayList<>(accepted.size());
+        RuntimeException failure = null;
+        try {
+            handled.addAll(commands.execute(accepted, apply));
+        } catch (RuntimeException batchFailure) {
+            failure = batchFailure;
+            // An outage fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
+            if (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure)) {
+                failure = null;
+                for (Command<C> command : accepted) {
+                    try {
+                        handled.addAll(commands.execute(List.of(command), apply));
+                    } catch (RuntimeException commandFailure) {
+                        failure = commandFailure;
+                        break;
+                    }
+                }
+            }
+        }
+
+        int next = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Command<C> command = batch.get(i);
+            String outcome = outcomes[i];
+            if (outcome == null) {
+                if (next == handled.size()) {
+                    // Those before it are done; the error handler retries it, or dead-letters it, then the rest.
+                    throw new BatchListenerFailedException(name + " failed", failure, command.record());
+                }
+                outcome = switch (handled.get(next++)) {
+                    case Handled.Applied<R>(R reply) -> outcomeOf.apply(reply).type();
+                    case Handled.Redelivered<R>() -> REDELIVERED;
+                    case Handled.Late<R>() -> dropLate(name, command);
+                };
+            }
+            sample.stop(meters.timer("verification.commands", "command", name, "outcome", outcome));
+            log.info("{} telegram_id={} outcome={}", name, command.telegramId(), outcome);
+        }
+        if (poison != null) {
+            throw new BatchListenerFailedException(name + " record is no command", poison, batch.size());
+        }
     }
 
-    private boolean late(Optional<Instant> deadline) {
-        return deadline.isPresent() && clock.instant().isAfter(deadline.get());
-    }
-
-    private String dropLate(String name, UUID eventId, long telegramId, Instant deadline) {
+    private String dropLate(String name, Command<?> command) {
         log.warn(
                 "{} telegram_id={} event_id={} dropped: {} after its deadline, when its requester had given up",
                 name,
-                telegramId,
-                eventId,
-                Duration.between(deadline, clock.instant()));
+                command.telegramId(),
+                command.eventId(),
+                Duration.between(command.deadline().orElseThrow(), clock.instant()));
         return LATE;
     }
-
-    /** Empty for a command sent without one, by a requester that waits for ever. */
-    private static Optional<Instant> deadline(Headers headers) {
-        Header deadline = headers.lastHeader(Topics.DEADLINE_HEADER);
-        return deadline == null
-                ? Optional.empty()
-                : Optional.of(Instant.parse(new String(deadline.value(), StandardCharsets.US_ASCII)));
-    }
-
-    /** Thrown within the command's transaction, to roll it back. */
-    private static final class Late extends RuntimeException {}
 }

@@ -26,18 +26,18 @@ class Replies {
     }
 
     void send(ReplyAddress to, long telegramId, byte[] reply) {
-        var record = new ProducerRecord<>(to.topic(), to.partition(), Topics.key(telegramId), reply);
-        if (to.correlationId() != null) {
-            record.headers().add(KafkaHeaders.CORRELATION_ID, to.correlationId());
-        }
         try {
+            // An invalid partition fails before any future exists: the batch's other replies go out all the same.
+            var record = new ProducerRecord<>(to.topic(), to.partition(), Topics.key(telegramId), reply);
+            if (to.correlationId() != null) {
+                record.headers().add(KafkaHeaders.CORRELATION_ID, to.correlationId());
+            }
             kafka.send(record).whenComplete((sent, failure) -> {
                 if (failure != null) {
                     dropped(to, failure);
                 }
             });
         } catch (RuntimeException e) {
-            // An invalid partition fails here, before any future exists.
             dropped(to, e);
         }
     }

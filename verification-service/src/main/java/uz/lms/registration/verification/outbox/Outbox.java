@@ -1,7 +1,9 @@
 package uz.lms.registration.verification.outbox;
 
+import java.util.List;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,18 +31,41 @@ public class Outbox {
         this.events = events;
     }
 
-    /** Publishes {@code value} as JSON on {@code topic}, keyed by the user, after the current transaction commits. */
-    public void append(String topic, long telegramId, Object value) {
-        insert(topic, telegramId, json.writeValueAsBytes(value));
+    /**
+     * Publishes each entry's value as JSON on its topic, keyed by its user, after the current transaction commits:
+     * one statement for them all, whose rows take their ids in the list's order, the order the relay keeps.
+     */
+    public void append(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Object[] topics = new Object[entries.size()];
+        Object[] keys = new Object[entries.size()];
+        // Typed: the driver makes a bytea[] of a byte[][] only.
+        byte[][] payloads = new byte[entries.size()][];
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            topics[i] = entry.topic();
+            keys[i] = Topics.key(entry.telegramId());
+            payloads[i] = cipher.seal(json.writeValueAsBytes(entry.value()));
+        }
+        List<Long> ids = jdbc.sql("""
+                        INSERT INTO outbox (topic, record_key, payload)
+                        SELECT topic, record_key, payload
+                        FROM unnest(?, ?, ?) WITH ORDINALITY AS entry (topic, record_key, payload, position)
+                        ORDER BY position
+                        RETURNING id""")
+                .params(
+                        new SqlArrayValue("varchar", topics),
+                        new SqlArrayValue("varchar", keys),
+                        new SqlArrayValue("bytea", (Object[]) payloads))
+                .query(Long.class)
+                .list();
+        ids.forEach(id -> events.publishEvent(new Appended(id)));
     }
 
-    private void insert(String topic, long telegramId, byte[] payload) {
-        long id = jdbc.sql("INSERT INTO outbox (topic, record_key, payload) VALUES (?, ?, ?) RETURNING id")
-                .params(topic, Topics.key(telegramId), cipher.seal(payload))
-                .query(Long.class)
-                .single();
-        events.publishEvent(new Appended(id));
-    }
+    /** A record to publish: {@code value} on {@code topic}, keyed by the user. */
+    public record Entry(String topic, long telegramId, Object value) {}
 
     /** A row was written to the outbox; the relay hears of it once its transaction has committed. */
     record Appended(long id) {}

@@ -3,10 +3,11 @@ package uz.lms.registration.verification.users;
 import uz.lms.registration.contracts.Channel;
 
 /**
- * The statements of {@link Users} that read or set one channel's counters, written out whole for each channel:
- * the text a statement runs is the text here, and the chat's has no clause that only the HTTP API needs.
+ * The statements of {@link Users} that set one channel's counters, written out whole for each channel: the text a
+ * statement runs is the text here, and the chat's has no clause that only the HTTP API needs. Each returns the row
+ * it changed, as {@link Users#COLUMNS}, for the user's next command in the same batch.
  */
-record ChannelStatements(String find, String issueCode, String markVerified, String recordFailedCheck) {
+record ChannelStatements(String issueCode, String markVerified, String recordFailedCheck) {
 
     static ChannelStatements of(Channel channel) {
         return switch (channel) {
@@ -14,13 +15,6 @@ record ChannelStatements(String find, String issueCode, String markVerified, Str
             case API -> API;
         };
     }
-
-    private static final String CHAT_FIND = """
-            SELECT telegram_id, phone_number, attested_phone_number, verification_code, expires_at,
-                   is_verified, chat_failed_attempts AS failed_attempts, chat_codes_in_window AS codes_in_window,
-                   chat_window_started_at AS window_started_at, chat_last_code_at AS last_code_at,
-                   api_failures_in_row, api_last_failure_at
-            FROM users WHERE telegram_id = :id""";
 
     private static final String CHAT_ISSUE_CODE = """
             UPDATE users SET
@@ -41,25 +35,20 @@ record ChannelStatements(String find, String issueCode, String markVerified, Str
               AND (chat_last_code_at IS NULL OR chat_last_code_at <= :cooldownFloor)
               AND (chat_window_started_at IS NULL OR chat_window_started_at <= :windowFloor
                    OR chat_codes_in_window < :maxCodes)
-            RETURNING language""";
+            RETURNING\s""" + Users.COLUMNS;
 
     private static final String CHAT_MARK_VERIFIED = """
             UPDATE users SET is_verified = true, verification_code = NULL, verified_at = :now, updated_at = :now
             WHERE telegram_id = :id AND NOT is_verified AND verification_code = :hash
               AND expires_at > :now AND chat_failed_attempts < :maxAttempts
               AND NOT EXISTS (SELECT 1 FROM users other
-                              WHERE other.phone_number = users.phone_number AND other.is_verified)""";
+                              WHERE other.phone_number = users.phone_number AND other.is_verified)
+            RETURNING\s""" + Users.COLUMNS;
 
     private static final String CHAT_RECORD_FAILED_CHECK = """
             UPDATE users SET chat_failed_attempts = chat_failed_attempts + 1, updated_at = :now
-            WHERE telegram_id = :id AND verification_code = :hash""";
-
-    private static final String API_FIND = """
-            SELECT telegram_id, phone_number, attested_phone_number, verification_code, expires_at,
-                   is_verified, api_failed_attempts AS failed_attempts, api_codes_in_window AS codes_in_window,
-                   api_window_started_at AS window_started_at, api_last_code_at AS last_code_at,
-                   api_failures_in_row, api_last_failure_at
-            FROM users WHERE telegram_id = :id""";
+            WHERE telegram_id = :id AND verification_code = :hash
+            RETURNING\s""" + Users.COLUMNS;
 
     private static final String API_ISSUE_CODE = """
             UPDATE users SET
@@ -80,7 +69,7 @@ record ChannelStatements(String find, String issueCode, String markVerified, Str
               AND (api_last_code_at IS NULL OR api_last_code_at <= :cooldownFloor)
               AND (api_window_started_at IS NULL OR api_window_started_at <= :windowFloor
                    OR api_codes_in_window < :maxCodes)
-            RETURNING language""";
+            RETURNING\s""" + Users.COLUMNS;
 
     /** As the chat's, unless a run of failures over HTTP has locked the account out. */
     private static final String API_MARK_VERIFIED = """
@@ -89,7 +78,8 @@ record ChannelStatements(String find, String issueCode, String markVerified, Str
               AND expires_at > :now AND api_failed_attempts < :maxAttempts
               AND (api_failures_in_row < :maxFailures OR api_last_failure_at <= :lockoutFloor)
               AND NOT EXISTS (SELECT 1 FROM users other
-                              WHERE other.phone_number = users.phone_number AND other.is_verified)""";
+                              WHERE other.phone_number = users.phone_number AND other.is_verified)
+            RETURNING\s""" + Users.COLUMNS;
 
     /** Counts against the code only while it is the user's code, and always in the run of failures. */
     private static final String API_RECORD_FAILED_CHECK = """
@@ -99,11 +89,12 @@ record ChannelStatements(String find, String issueCode, String markVerified, Str
                                             AND api_last_failure_at <= :lockoutFloor
                                            THEN 1 ELSE api_failures_in_row + 1 END,
                 api_last_failure_at = :now, updated_at = :now
-            WHERE telegram_id = :id AND NOT is_verified""";
+            WHERE telegram_id = :id AND NOT is_verified
+            RETURNING\s""" + Users.COLUMNS;
 
     private static final ChannelStatements CHAT =
-            new ChannelStatements(CHAT_FIND, CHAT_ISSUE_CODE, CHAT_MARK_VERIFIED, CHAT_RECORD_FAILED_CHECK);
+            new ChannelStatements(CHAT_ISSUE_CODE, CHAT_MARK_VERIFIED, CHAT_RECORD_FAILED_CHECK);
 
     private static final ChannelStatements API =
-            new ChannelStatements(API_FIND, API_ISSUE_CODE, API_MARK_VERIFIED, API_RECORD_FAILED_CHECK);
+            new ChannelStatements(API_ISSUE_CODE, API_MARK_VERIFIED, API_RECORD_FAILED_CHECK);
 }

@@ -6,6 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -27,10 +31,11 @@ import uz.lms.registration.contracts.UserEvent.UserRegistered;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.codes.Codes;
 import uz.lms.registration.verification.outbox.Outbox;
+import uz.lms.registration.verification.users.UserState.Counters;
 
 /**
  * Registers a user, or refreshes an unverified one, and issues a new code. Runs inside the
- * command's transaction: the row, the events and the code to deliver commit together.
+ * transaction of a batch of commands: the rows, the events and the codes to deliver commit together.
  *
  * <p>Only Telegram binds a number to an account: a contact the bot accepted attests it. A caller
  * (the gateway) gets a code only for an existing user's attested number, so that nobody can bind,
@@ -68,13 +73,38 @@ public class Registrations {
         this.codesIssued = Counter.builder("verification.codes.issued").register(meters);
     }
 
-    public RegistrationOutcome register(RegisterUser command) {
+    /**
+     * Applies the commands in their order, each seeing what the ones before it changed; the users they name stay
+     * locked until the transaction ends, and their events go to the outbox together.
+     *
+     * @return each command's outcome, in the commands' order
+     */
+    public List<RegistrationOutcome> register(List<RegisterUser> commands) {
+        Map<Long, UserState> locked = new HashMap<>(
+                users.lock(commands.stream().map(RegisterUser::telegramId).toList()));
+        // A batch of registrations verifies nobody: who owns a verified number stays as read here.
+        Map<String, Long> verifiedOwners = users.verifiedOwners(
+                commands.stream().map(RegisterUser::phoneNumber).distinct().toList());
+        List<Outbox.Entry> events = new ArrayList<>();
+        List<RegistrationOutcome> outcomes = new ArrayList<>(commands.size());
+        for (RegisterUser command : commands) {
+            outcomes.add(register(command, locked, verifiedOwners, events));
+        }
+        outbox.append(events);
+        return outcomes;
+    }
+
+    private RegistrationOutcome register(
+            RegisterUser command,
+            Map<Long, UserState> locked,
+            Map<String, Long> verifiedOwners,
+            List<Outbox.Entry> events) {
         long telegramId = command.telegramId();
         String phoneNumber = command.phoneNumber();
         Source source = command.source();
         Channel channel = source == Source.TELEGRAM_CONTACT ? Channel.CHAT : Channel.API;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Optional<UserState> user = users.find(telegramId, channel);
+        Optional<UserState> user = Optional.ofNullable(locked.get(telegramId));
         if (user.map(UserState::isVerified).orElse(false)) {
             return new AlreadyVerified();
         }
@@ -83,15 +113,24 @@ public class Registrations {
                 && !user.map(found -> found.hasAttested(phoneNumber)).orElse(false)) {
             return new ShareNumberFirst();
         }
-        if (users.isPhoneNumberVerifiedByAnother(telegramId, phoneNumber)) {
+        Long owner = verifiedOwners.get(phoneNumber);
+        if (owner != null && owner != telegramId) {
             return new PhoneNumberTaken();
         }
-        boolean created = source != Source.CALLER
-                && users.createIfAbsent(telegramId, phoneNumber, source, command.language(), now);
+        boolean created = false;
+        if (user.isEmpty() && source != Source.CALLER) {
+            Optional<UserState> inserted =
+                    users.createIfAbsent(telegramId, phoneNumber, source, command.language(), now);
+            created = inserted.isPresent();
+            // Another transaction created the user since the batch read its users: read it as it left it.
+            user = inserted.or(
+                    () -> Optional.ofNullable(users.lock(List.of(telegramId)).get(telegramId)));
+            user.ifPresent(found -> locked.put(telegramId, found));
+        }
 
         String code = codes.newCode();
         Instant expiresAt = now.plus(properties.codeTtl());
-        Optional<String> language = users.issueCode(
+        Optional<UserState> issued = users.issueCode(
                 telegramId,
                 phoneNumber,
                 source,
@@ -100,21 +139,29 @@ public class Registrations {
                 codes.hash(telegramId, code),
                 expiresAt,
                 now);
-        if (language.isEmpty()) {
-            return whyNot(telegramId, phoneNumber, source, channel, now);
+        if (issued.isEmpty()) {
+            return whyNot(user, phoneNumber, source, channel, now);
         }
+        locked.put(telegramId, issued.get());
 
         if (created) {
-            outbox.append(
+            events.add(new Outbox.Entry(
                     Topics.USER_EVENTS,
                     telegramId,
-                    new UserRegistered(UUID.randomUUID(), now, telegramId, phoneNumber));
+                    new UserRegistered(UUID.randomUUID(), now, telegramId, phoneNumber)));
         }
-        outbox.append(Topics.USER_EVENTS, telegramId, new CodeIssued(UUID.randomUUID(), now, telegramId, expiresAt));
-        outbox.append(
+        events.add(new Outbox.Entry(
+                Topics.USER_EVENTS, telegramId, new CodeIssued(UUID.randomUUID(), now, telegramId, expiresAt)));
+        events.add(new Outbox.Entry(
                 Topics.VERIFICATION_CODES,
                 telegramId,
-                new DeliverCode(UUID.randomUUID(), now, telegramId, code, expiresAt, language.get()));
+                new DeliverCode(
+                        UUID.randomUUID(),
+                        now,
+                        telegramId,
+                        code,
+                        expiresAt,
+                        issued.get().language())));
         codesIssued.increment();
         log.info("code issued telegram_id={} expires_at={} source={}", telegramId, expiresAt, source.wireName());
         return new CodeSent(properties.codeTtl().toSeconds());
@@ -122,11 +169,10 @@ public class Registrations {
 
     /**
      * The code was not issued: the user is verified, the number is no longer the attested one, or a
-     * limit holds; says which and for how long.
+     * limit holds; says which and for how long. The user's row is locked: {@code found} is how it is.
      */
     private RegistrationOutcome whyNot(
-            long telegramId, String phoneNumber, Source source, Channel channel, Instant now) {
-        Optional<UserState> found = users.find(telegramId, channel);
+            Optional<UserState> found, String phoneNumber, Source source, Channel channel, Instant now) {
         if (found.isEmpty() || (source == Source.CALLER && !found.get().hasAttested(phoneNumber))) {
             return new ShareNumberFirst();
         }
@@ -134,12 +180,13 @@ public class Registrations {
         if (user.isVerified()) {
             return new AlreadyVerified();
         }
+        Counters counters = user.counters(channel);
         Duration wait = Duration.ZERO;
-        if (user.lastCodeAt() != null) {
-            wait = max(wait, Duration.between(now, user.lastCodeAt().plus(properties.resendCooldown())));
+        if (counters.lastCodeAt() != null) {
+            wait = max(wait, Duration.between(now, counters.lastCodeAt().plus(properties.resendCooldown())));
         }
-        if (user.windowStartedAt() != null && user.codesInWindow() >= properties.maxCodesPerWindow()) {
-            wait = max(wait, Duration.between(now, user.windowStartedAt().plus(properties.codesWindow())));
+        if (counters.windowStartedAt() != null && counters.codesInWindow() >= properties.maxCodesPerWindow()) {
+            wait = max(wait, Duration.between(now, counters.windowStartedAt().plus(properties.codesWindow())));
         }
         return new TooManyRequests(Math.max(1, ceilSeconds(wait)));
     }

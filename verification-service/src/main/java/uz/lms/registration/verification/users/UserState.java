@@ -2,13 +2,14 @@ package uz.lms.registration.verification.users;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import uz.lms.registration.contracts.Channel;
 
 /**
- * A user's row as the code logic sees it from one channel: the per-channel counters are that
- * channel's. {@code verificationCode} is the stored hash, never a code.
+ * A user's row as the code logic sees it, both channels' counters included: one command may change what the
+ * next command of the same user, through either channel, sees. {@code verificationCode} is the stored hash,
+ * never a code.
  *
- * @param failedAttempts  wrong checks of the current code made through this channel
- * @param codesInWindow   codes asked for through this channel in its quota window
+ * @param language         the language the user reads the bot in
  * @param apiFailuresInRow failed HTTP checks in a row, across codes
  */
 record UserState(
@@ -18,10 +19,9 @@ record UserState(
         @Nullable String verificationCode,
         @Nullable Instant expiresAt,
         boolean isVerified,
-        int failedAttempts,
-        int codesInWindow,
-        @Nullable Instant windowStartedAt,
-        @Nullable Instant lastCodeAt,
+        String language,
+        Counters chat,
+        Counters api,
         int apiFailuresInRow,
         @Nullable Instant apiLastFailureAt) {
 
@@ -29,4 +29,23 @@ record UserState(
     boolean hasAttested(String phoneNumber) {
         return phoneNumber.equals(this.phoneNumber) && phoneNumber.equals(attestedPhoneNumber);
     }
+
+    Counters counters(Channel channel) {
+        return switch (channel) {
+            case CHAT -> chat;
+            case API -> api;
+        };
+    }
+
+    /**
+     * One channel's counters.
+     *
+     * @param failedAttempts wrong checks of the current code made through this channel
+     * @param codesInWindow  codes asked for through this channel in its quota window
+     */
+    record Counters(
+            int failedAttempts,
+            int codesInWindow,
+            @Nullable Instant windowStartedAt,
+            @Nullable Instant lastCodeAt) {}
 }

@@ -5,22 +5,35 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.verification.VerificationProperties;
+import uz.lms.registration.verification.users.UserState.Counters;
 
 /**
- * The {@code users} table. Every write that races is one statement that checks and sets at once,
- * so two concurrent commands can never both pass a check that only one of them may pass. Counters
- * are kept per channel, in columns named {@code chat_…} and {@code api_…}, which each channel's own
- * {@link ChannelStatements} read and set.
+ * The {@code users} table. A batch of commands reads its users once, their rows locked ({@link #lock}); every
+ * write that races is still one statement that checks and sets at once, so two concurrent commands can never both
+ * pass a check that only one of them may pass. Counters are kept per channel, in columns named {@code chat_…} and
+ * {@code api_…}, which each channel's own {@link ChannelStatements} set.
  */
 @Repository
 class Users {
+
+    /** What {@link UserState} holds: the columns every statement that reads or changes a user returns. */
+    static final String COLUMNS = """
+            telegram_id, phone_number, attested_phone_number, verification_code, expires_at, is_verified, language,
+            chat_failed_attempts, chat_codes_in_window, chat_window_started_at, chat_last_code_at,
+            api_failed_attempts, api_codes_in_window, api_window_started_at, api_last_code_at,
+            api_failures_in_row, api_last_failure_at""";
 
     private final JdbcClient jdbc;
     private final VerificationProperties properties;
@@ -30,16 +43,36 @@ class Users {
         this.properties = properties;
     }
 
-    Optional<UserState> find(long telegramId, Channel channel) {
-        return jdbc.sql(ChannelStatements.of(channel).find())
-                .param("id", telegramId)
+    /**
+     * Reads the users among {@code telegramIds} that exist and locks their rows until the transaction ends, so that
+     * what the batch's commands decide on stays what they change. Rows are locked in {@code telegram_id} order: two
+     * batches that share users wait for each other instead of deadlocking.
+     */
+    Map<Long, UserState> lock(Collection<Long> telegramIds) {
+        return jdbc
+                .sql("SELECT " + COLUMNS + " FROM users WHERE telegram_id = ANY(?) ORDER BY telegram_id FOR UPDATE")
+                .param(new SqlArrayValue("bigint", telegramIds.toArray()))
                 .query(Users::userState)
-                .optional();
+                .list()
+                .stream()
+                .collect(Collectors.toMap(UserState::telegramId, Function.identity()));
+    }
+
+    /** The verified users among the owners of {@code phoneNumbers}, by phone number. */
+    Map<String, Long> verifiedOwners(Collection<String> phoneNumbers) {
+        // One verified user a number: users_verified_phone_number.
+        return jdbc
+                .sql("SELECT phone_number, telegram_id FROM users WHERE is_verified AND phone_number = ANY(?)")
+                .param(new SqlArrayValue("varchar", phoneNumbers.toArray()))
+                .query((row, rowNumber) -> Map.entry(row.getString("phone_number"), row.getLong("telegram_id")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /**
-     * By column name, as the query names them: a mapper by the record's properties would look each one up under
-     * its camel-case name first, and the driver answers a missing column with an exception, twelve a row.
+     * By column name, as {@link #COLUMNS} names them: a mapper by the record's properties would look each one up
+     * under its camel-case name first, and the driver answers a missing column with an exception, a dozen a row.
      */
     private static UserState userState(ResultSet row, int rowNumber) throws SQLException {
         return new UserState(
@@ -49,10 +82,17 @@ class Users {
                 row.getString("verification_code"),
                 instant(row, "expires_at"),
                 row.getBoolean("is_verified"),
-                row.getInt("failed_attempts"),
-                row.getInt("codes_in_window"),
-                instant(row, "window_started_at"),
-                instant(row, "last_code_at"),
+                row.getString("language"),
+                new Counters(
+                        row.getInt("chat_failed_attempts"),
+                        row.getInt("chat_codes_in_window"),
+                        instant(row, "chat_window_started_at"),
+                        instant(row, "chat_last_code_at")),
+                new Counters(
+                        row.getInt("api_failed_attempts"),
+                        row.getInt("api_codes_in_window"),
+                        instant(row, "api_window_started_at"),
+                        instant(row, "api_last_code_at")),
                 row.getInt("api_failures_in_row"),
                 instant(row, "api_last_failure_at"));
     }
@@ -71,22 +111,24 @@ class Users {
     }
 
     /**
-     * Creates the user without a code; false when the {@code telegram_id} exists already. The number
-     * is attested when it comes from Telegram.
+     * Creates the user without a code, its row locked until the transaction ends; empty when the {@code telegram_id}
+     * exists already. The number is attested when it comes from Telegram.
      */
-    boolean createIfAbsent(long telegramId, String phoneNumber, Source source, String language, Instant now) {
+    Optional<UserState> createIfAbsent(
+            long telegramId, String phoneNumber, Source source, String language, Instant now) {
         return jdbc.sql("""
                         INSERT INTO users (telegram_id, phone_number, attested_phone_number, language, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO NOTHING""")
-                        .params(
-                                telegramId,
-                                phoneNumber,
-                                source == Source.TELEGRAM_CONTACT ? phoneNumber : null,
-                                language,
-                                at(now),
-                                at(now))
-                        .update()
-                == 1;
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO NOTHING
+                        RETURNING\s""" + COLUMNS)
+                .params(
+                        telegramId,
+                        phoneNumber,
+                        source == Source.TELEGRAM_CONTACT ? phoneNumber : null,
+                        language,
+                        at(now),
+                        at(now))
+                .query(Users::userState)
+                .optional();
     }
 
     /**
@@ -95,9 +137,9 @@ class Users {
      * nothing changed. Telegram attests the number and sets the language; a trusted caller sets the
      * number only; a caller sets neither, and gets a code only for the attested number.
      *
-     * @return the language the user reads the bot in
+     * @return the user as the new code left it
      */
-    Optional<String> issueCode(
+    Optional<UserState> issueCode(
             long telegramId,
             String phoneNumber,
             Source source,
@@ -118,40 +160,43 @@ class Users {
                 .param("cooldownFloor", at(now.minus(properties.resendCooldown())))
                 .param("windowFloor", at(now.minus(properties.codesWindow())))
                 .param("maxCodes", properties.maxCodesPerWindow())
-                .query(String.class)
+                .query(Users::userState)
                 .optional();
     }
 
     /**
      * Verifies the user if {@code codeHash} is still the live, unexpired code, not burned for this
      * channel nor, over HTTP, locked out, and no other user has verified this phone number meanwhile.
-     * True for exactly one of any concurrent callers.
+     * Present, as the user is now, for exactly one of any concurrent callers.
      */
-    boolean markVerified(long telegramId, String codeHash, Channel channel, Instant now) {
+    Optional<UserState> markVerified(long telegramId, String codeHash, Channel channel, Instant now) {
         return jdbc.sql(ChannelStatements.of(channel).markVerified())
-                        .param("id", telegramId)
-                        .param("hash", codeHash)
-                        .param("now", at(now))
-                        .param("maxAttempts", properties.maxAttempts())
-                        .param("maxFailures", properties.maxFailures())
-                        .param("lockoutFloor", at(now.minus(properties.failureLockout())))
-                        .update()
-                == 1;
+                .param("id", telegramId)
+                .param("hash", codeHash)
+                .param("now", at(now))
+                .param("maxAttempts", properties.maxAttempts())
+                .param("maxFailures", properties.maxFailures())
+                .param("lockoutFloor", at(now.minus(properties.failureLockout())))
+                .query(Users::userState)
+                .optional();
     }
 
     /**
      * Counts a failed check: against the code {@code codeHash} for its channel, if it is still the
      * user's code, and over HTTP also in the account's run of failures, which starts over once a
      * lockout has passed.
+     *
+     * @return the user as the check left it; empty when nothing was counted
      */
-    void recordFailedCheck(long telegramId, @Nullable String codeHash, Channel channel, Instant now) {
-        jdbc.sql(ChannelStatements.of(channel).recordFailedCheck())
+    Optional<UserState> recordFailedCheck(long telegramId, @Nullable String codeHash, Channel channel, Instant now) {
+        return jdbc.sql(ChannelStatements.of(channel).recordFailedCheck())
                 .param("id", telegramId)
                 .param("hash", codeHash)
                 .param("now", at(now))
                 .param("maxFailures", properties.maxFailures())
                 .param("lockoutFloor", at(now.minus(properties.failureLockout())))
-                .update();
+                .query(Users::userState)
+                .optional();
     }
 
     /**

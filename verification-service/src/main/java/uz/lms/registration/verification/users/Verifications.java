@@ -3,6 +3,10 @@ package uz.lms.registration.verification.users;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -22,7 +26,7 @@ import uz.lms.registration.verification.codes.Codes;
 import uz.lms.registration.verification.outbox.Outbox;
 
 /**
- * Checks a submitted code. Runs inside the command's transaction. The hash is compared in constant
+ * Checks submitted codes. Runs inside the transaction of a batch of commands. The hash is compared in constant
  * time, and computed even for an unknown user, so that neither the answer nor its timing tells
  * whether a {@code telegram_id} exists.
  *
@@ -53,32 +57,51 @@ public class Verifications {
         this.clock = clock;
     }
 
-    public VerificationOutcome verify(VerifyCode command) {
+    /**
+     * Checks the codes in their order, each seeing what the checks before it changed; the users they name stay
+     * locked until the transaction ends, and their events go to the outbox together.
+     *
+     * @return each command's outcome, in the commands' order
+     */
+    public List<VerificationOutcome> verify(List<VerifyCode> commands) {
+        Map<Long, UserState> locked = new HashMap<>(
+                users.lock(commands.stream().map(VerifyCode::telegramId).toList()));
+        List<Outbox.Entry> events = new ArrayList<>();
+        List<VerificationOutcome> outcomes = new ArrayList<>(commands.size());
+        for (VerifyCode command : commands) {
+            outcomes.add(verify(command, locked, events));
+        }
+        outbox.append(events);
+        return outcomes;
+    }
+
+    private VerificationOutcome verify(VerifyCode command, Map<Long, UserState> locked, List<Outbox.Entry> events) {
         long telegramId = command.telegramId();
         Channel channel = command.channel();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Optional<UserState> found = users.find(telegramId, channel);
+        Optional<UserState> found = Optional.ofNullable(locked.get(telegramId));
         String storedHash = found.map(UserState::verificationCode).orElse(null);
         boolean matches = codes.matches(telegramId, command.verificationCode(), storedHash);
 
-        VerificationOutcome outcome = found.map(user -> check(user, matches, channel, now))
-                .orElseGet(() -> unknown(telegramId, channel, now));
+        VerificationOutcome outcome = found.map(user -> check(user, matches, channel, now, locked))
+                .orElseGet(() -> unknown(telegramId, channel, now, locked));
         if (outcome instanceof Verified) {
-            outbox.append(
+            events.add(new Outbox.Entry(
                     Topics.USER_EVENTS,
                     telegramId,
                     new UserVerified(
-                            UUID.randomUUID(), now, telegramId, found.get().phoneNumber()));
+                            UUID.randomUUID(), now, telegramId, found.get().phoneNumber())));
         } else {
-            outbox.append(
+            events.add(new Outbox.Entry(
                     Topics.USER_EVENTS,
                     telegramId,
-                    new VerificationFailed(UUID.randomUUID(), now, telegramId, outcome.type()));
+                    new VerificationFailed(UUID.randomUUID(), now, telegramId, outcome.type())));
         }
         return outcome;
     }
 
-    private VerificationOutcome check(UserState user, boolean matches, Channel channel, Instant now) {
+    private VerificationOutcome check(
+            UserState user, boolean matches, Channel channel, Instant now, Map<Long, UserState> locked) {
         if (user.isVerified()) {
             return new AlreadyVerified();
         }
@@ -86,43 +109,39 @@ public class Verifications {
             return new AttemptsExhausted();
         }
         if (matches && user.expiresAt().isAfter(now)) {
-            if (users.markVerified(user.telegramId(), user.verificationCode(), channel, now)) {
+            Optional<UserState> verified = users.markVerified(user.telegramId(), user.verificationCode(), channel, now);
+            if (verified.isPresent()) {
+                locked.put(user.telegramId(), verified.get());
                 return new Verified();
             }
-            // Another check won the race, or another user verified this number first: say which.
-            return users.find(user.telegramId(), channel)
-                    .map(latest -> lostRace(latest, channel, now))
-                    .orElseGet(InvalidOrExpiredCode::new);
+            // The row is locked and was checked above: another user has verified this number first.
+            if (users.isPhoneNumberVerifiedByAnother(user.telegramId(), user.phoneNumber())) {
+                return new PhoneNumberTaken();
+            }
+            return new InvalidOrExpiredCode();
         }
-        users.recordFailedCheck(user.telegramId(), user.verificationCode(), channel, now);
+        users.recordFailedCheck(user.telegramId(), user.verificationCode(), channel, now)
+                .ifPresent(counted -> locked.put(counted.telegramId(), counted));
         return new InvalidOrExpiredCode();
     }
 
     /** Checks through this channel stop: the code is burned for it, or HTTP checks are locked out. */
     private boolean exhausted(UserState user, Channel channel, Instant now) {
-        boolean burned = user.verificationCode() != null && user.failedAttempts() >= properties.maxAttempts();
+        boolean burned =
+                user.verificationCode() != null && user.counters(channel).failedAttempts() >= properties.maxAttempts();
         boolean lockedOut = channel == Channel.API
                 && user.apiFailuresInRow() >= properties.maxFailures()
                 && user.apiLastFailureAt().isAfter(now.minus(properties.failureLockout()));
         return burned || lockedOut;
     }
 
-    /** Runs the same statements a wrong code does, so that timing does not tell unknown users apart. */
-    private VerificationOutcome unknown(long telegramId, Channel channel, Instant now) {
-        users.recordFailedCheck(telegramId, NO_CODE, channel, now);
-        return new InvalidOrExpiredCode();
-    }
-
-    private VerificationOutcome lostRace(UserState user, Channel channel, Instant now) {
-        if (user.isVerified()) {
-            return new AlreadyVerified();
-        }
-        if (users.isPhoneNumberVerifiedByAnother(user.telegramId(), user.phoneNumber())) {
-            return new PhoneNumberTaken();
-        }
-        if (exhausted(user, channel, now)) {
-            return new AttemptsExhausted();
-        }
+    /**
+     * Runs the same statements a wrong code does, so that timing does not tell unknown users apart. A user created
+     * meanwhile, which the statement then counts a failure against, is how the next command of the batch sees it.
+     */
+    private VerificationOutcome unknown(long telegramId, Channel channel, Instant now, Map<Long, UserState> locked) {
+        users.recordFailedCheck(telegramId, NO_CODE, channel, now)
+                .ifPresent(counted -> locked.put(telegramId, counted));
         return new InvalidOrExpiredCode();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,7 +34,8 @@ import uz.lms.registration.verification.VerificationServiceTest;
 
 /**
  * Kafka hands one user's commands to one consumer in order, so races come from redeliveries and
- * rebalances. These tests race the logic head-on: many transactions at once on one user.
+ * rebalances. These tests race the logic head-on: many transactions at once on one user, each a batch as a
+ * listener's poll makes one.
  */
 class RaceTests extends VerificationServiceTest {
 
@@ -56,8 +58,10 @@ class RaceTests extends VerificationServiceTest {
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
 
-        List<RegistrationOutcome> outcomes = race(() -> transactions.execute(status -> registrations.register(
-                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.TELEGRAM_CONTACT))));
+        List<RegistrationOutcome> outcomes = race(() -> transactions
+                .execute(status -> registrations.register(List.of(new RegisterUser(
+                        UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.TELEGRAM_CONTACT))))
+                .getFirst());
 
         assertThat(outcomes).filteredOn(CodeSent.class::isInstance).hasSize(1);
         assertThat(outcomes)
@@ -82,8 +86,10 @@ class RaceTests extends VerificationServiceTest {
         client.register(telegramId, newPhoneNumber());
         String code = deliveredCode(telegramId).code();
 
-        List<VerificationOutcome> outcomes = race(() -> transactions.execute(status -> verifications.verify(
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT))));
+        List<VerificationOutcome> outcomes = race(() -> transactions
+                .execute(status -> verifications.verify(
+                        List.of(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT))))
+                .getFirst());
 
         assertThat(outcomes).filteredOn(Verified.class::isInstance).hasSize(1);
         assertThat(outcomes).filteredOn(AlreadyVerified.class::isInstance).hasSize(RACERS - 1);
@@ -161,9 +167,53 @@ class RaceTests extends VerificationServiceTest {
         }
     }
 
+    /**
+     * Two instances, each with a poll of ten wrong codes over HTTP and the right one among the first few, race on one
+     * user: their batches wait for each other, so the caps hold exactly and the right code succeeds once.
+     */
+    @Test
+    void twoBatchesWithTheRightCodeAmongTwentyWrongOnesVerifyOnceAndCountNoMoreThanTheCap() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            long telegramId = newTelegramId();
+            client.register(telegramId, newPhoneNumber());
+            String code = deliveredCode(telegramId).code();
+            Callable<List<VerificationOutcome>> instance = () -> {
+                List<VerifyCode> poll = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    poll.add(apiCheck(telegramId, wrongCode(code)));
+                }
+                // Before the cap: whichever instance goes first has attempts left when it comes to it.
+                poll.add(ThreadLocalRandom.current().nextInt(properties.maxAttempts()), apiCheck(telegramId, code));
+                return transactions.execute(status -> verifications.verify(poll));
+            };
+
+            List<VerificationOutcome> outcomes = race(List.of(instance, instance)).stream()
+                    .flatMap(List::stream)
+                    .toList();
+
+            assertThat(outcomes)
+                    .hasSize(22)
+                    .filteredOn(Verified.class::isInstance)
+                    .hasSize(1);
+            long counted = outcomes.stream()
+                    .filter(InvalidOrExpiredCode.class::isInstance)
+                    .count();
+            assertThat(counted).isLessThan(properties.maxAttempts());
+            assertThat(counters(telegramId)).isEqualTo(new Counters(counted, counted, true));
+            assertThat(outcomes)
+                    .allSatisfy(outcome -> assertThat(outcome)
+                            .isInstanceOfAny(Verified.class, InvalidOrExpiredCode.class, AlreadyVerified.class));
+        }
+    }
+
     private VerificationOutcome check(long telegramId, String code) {
-        return transactions.execute(status ->
-                verifications.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.API)));
+        return transactions
+                .execute(status -> verifications.verify(List.of(apiCheck(telegramId, code))))
+                .getFirst();
+    }
+
+    private static VerifyCode apiCheck(long telegramId, String code) {
+        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.API);
     }
 
     private static String wrongCode(String code) {
