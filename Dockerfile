@@ -15,9 +15,11 @@ ARG SERVICE
 RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
 COPY --from=build /src/${SERVICE}/target/${SERVICE}-*-exec.jar /app/app.jar
+# The service's heap and other sizes, measured (docs/operations.md): the same file run.sh gives the JVM.
+COPY ${SERVICE}/jvm.options /app/jvm.options
 USER app
 # Java 21 pins a virtual thread to its carrier while it blocks inside synchronized code, as a Kafka consumer
 # does while it joins its group; with a carrier per CPU, two such consumers on two CPUs starved everything
 # else, even the consumers the rebalance waited for, and telegram-service never got ready. More carriers
-# than a service has consumers; Java 24 no longer pins (JEP 491).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-Djdk.virtualThreadScheduler.parallelism=32", "-jar", "/app/app.jar"]
+# than a service has consumers; Java 24 no longer pins (JEP 491). JAVA_OPTS comes after the sizes, so it overrides them.
+ENTRYPOINT ["sh", "-c", "exec java -Djdk.virtualThreadScheduler.parallelism=32 @/app/jvm.options $JAVA_OPTS -jar /app/app.jar \"$@\"", "java"]

@@ -20,11 +20,14 @@ cache_file() {
     fi
 }
 
+# A cache is trained with the module's jvm.options: a change to them trains it again.
 cache_fresh() {
-    [ -f "$(cache_file "$1")" ] && [ "$(cache_file "$1")" -nt "$(exec_jar "$1")" ]
+    [ -f "$(cache_file "$1")" ] && [ "$(cache_file "$1")" -nt "$(exec_jar "$1")" ] \
+        && [ "$(cache_file "$1")" -nt "$1/jvm.options" ]
 }
 
-# Starts module's jar as process name, JVM options after the first three arguments: from its extracted copy
+# Starts module's jar as process name, with the JVM options of <module>/jvm.options, then JAVA_OPTS, then those
+# after the first three arguments: from its extracted copy
 # and class cache when that is fresh, else as built; training=yes writes the cache, once the JVM exits, to
 # <cache>.new.
 start_jvm() {
@@ -45,8 +48,9 @@ start_jvm() {
     else
         set -- "$@" -jar "$(exec_jar "$module")"
     fi
+    # The module's sizes first, so that JAVA_OPTS overrides any of them (the last of two options wins).
     # shellcheck disable=SC2086
-    start "$name" "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} "$@"
+    start "$name" "$JAVA_HOME/bin/java" "@$module/jvm.options" ${JAVA_OPTS:-} "$@"
 }
 
 # The names of the training runs of the modules given.

@@ -57,6 +57,9 @@ final class KafkaBroker implements AutoCloseable {
         config.put("transaction.state.log.min.isr", "1");
         config.put("share.coordinator.state.topic.replication.factor", "1");
         config.put("share.coordinator.state.topic.min.isr", "1");
+        // The log cleaner (of compacted topics: the committed offsets) keeps its map of keys in one heap buffer of
+        // 128 MB by default, two thirds of the broker's live heap; a few groups' offsets need a fraction of 8 MB.
+        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         // A group's first member does not wait 3 s for others: one machine, services that start one by one.
         config.put("group.initial.rebalance.delay.ms", "0");
         Path file = directory.resolve("server.properties");

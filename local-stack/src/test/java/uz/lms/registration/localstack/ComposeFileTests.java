@@ -105,6 +105,22 @@ class ComposeFileTests {
     }
 
     @Test
+    void eachImageStartsItsJvmWithTheSizesRunShGivesItAndJavaOptsOverThem() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        assertThat(dockerfile)
+                .contains("COPY ${SERVICE}/jvm.options /app/jvm.options")
+                .containsPattern("exec java [^\"]*@/app/jvm\\.options \\$JAVA_OPTS -jar /app/app\\.jar");
+        for (String name : List.of("gateway-service", "verification-service", "telegram-service", "telegram-sandbox")) {
+            String module =
+                    (String) section(section(service(name), "build"), "args").get("SERVICE");
+            assertThat(ROOT.resolve(module).resolve("jvm.options"))
+                    .as(module)
+                    .content()
+                    .containsPattern("(?m)^-Xmx\\d+m$");
+        }
+    }
+
+    @Test
     void everyServiceReachesKafkaAsItsOwnPrincipalAndOnlyVerificationServiceThePostgresDatabase() {
         for (Map.Entry<String, String> user : KAFKA_USERS.entrySet()) {
             Map<String, Object> environment = environment(user.getKey());
