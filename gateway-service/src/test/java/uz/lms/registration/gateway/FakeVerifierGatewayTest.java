@@ -21,8 +21,10 @@ abstract class FakeVerifierGatewayTest {
     @BeforeAll
     static void start() {
         verifier = FakeVerifier.start();
-        // Bursts of hundreds of requests come from one address here; the rate limits are GatewayLoadTests'.
-        gateway = RunningGateway.start("gateway.reply-timeout=10s", "gateway.rate-limit.enabled=false");
+        // Bursts of hundreds of requests come from one address here; the rate limits and load shedding are
+        // GatewayLoadTests'.
+        gateway = RunningGateway.start(
+                "gateway.reply-timeout=10s", "gateway.rate-limit.enabled=false", "gateway.max-in-flight=1000");
     }
 
     @AfterAll

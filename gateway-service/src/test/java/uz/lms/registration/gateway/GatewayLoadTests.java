@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -80,19 +81,10 @@ class GatewayLoadTests {
 
     @Test
     void whenVerificationServiceFallsBehindTheGatewaySheds503AtOnce() throws Exception {
-        List<Long> waiting = List.of(newTelegramId(), newTelegramId(), newTelegramId());
         long shedUser = newTelegramId();
-        List<CompletableFuture<Response>> stuck = new ArrayList<>();
         verifier.staySilent();
         try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < MAX_IN_FLIGHT; i++) {
-                long user = waiting.get(i);
-                String client = "198.51.100." + (i + 1);
-                stuck.add(CompletableFuture.supplyAsync(() -> register(client, user), clients));
-            }
-            await().atMost(REPLY_TIMEOUT.dividedBy(2))
-                    .until(() -> waiting.stream()
-                            .allMatch(user -> verifier.registrations(user).size() == 1));
+            List<CompletableFuture<Response>> stuck = fillInFlight(clients, "198.51.100.");
 
             long started = System.nanoTime();
             Response shed = register("198.51.100.9", shedUser);
@@ -120,6 +112,34 @@ class GatewayLoadTests {
     }
 
     @Test
+    void whileTheGatewaySheds503ComesBeforeTheBodyIsReadAndHealthStillAnswers() throws Exception {
+        verifier.staySilent();
+        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<CompletableFuture<Response>> stuck = fillInFlight(clients, "198.51.100.1");
+
+            // A body that is not even JSON would be a 422 once read: the excess is answered without reading it.
+            Response shed = gateway.send(gateway.request("/verify")
+                    .header("Content-Type", "application/json")
+                    .header("X-Forwarded-For", "198.51.100.19")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"telegram_id\": ")));
+
+            assertThat(shed.status()).isEqualTo(503);
+            assertThat(shed.retryAfter()).contains("5");
+            assertThat(shed.contentType()).startsWith("application/json");
+            assertThat(shed.json().toString()).isEqualTo("{\"detail\":\"Service temporarily unavailable\"}");
+            // Operators and orchestrators are not load: readiness must not fail because the API is busy.
+            assertThat(gateway.get("/actuator/health/readiness").status()).isEqualTo(200);
+            assertThat(gateway.get("/actuator/prometheus").body())
+                    .contains("gateway_outcomes_total{endpoint=\"verify\",outcome=\"shed\"");
+            for (CompletableFuture<Response> request : stuck) {
+                assertThat(request.get().status()).isEqualTo(503);
+            }
+        } finally {
+            verifier.answerAgain();
+        }
+    }
+
+    @Test
     void docsAndActuatorAreNotLimited() {
         // Four times the client's burst, faster than its 1 a second refills: each would take a token if counted.
         for (int i = 0; i < 5; i++) {
@@ -132,6 +152,25 @@ class GatewayLoadTests {
         }
 
         assertThat(register("203.0.113.3", newTelegramId()).status()).isEqualTo(200);
+    }
+
+    /**
+     * Sends {@value #MAX_IN_FLIGHT} registrations from clients of their own (prefix + 1, 2, ...) while the verifier is
+     * silent, and returns once each command has been sent: the gateway's in-flight requests are all taken.
+     */
+    private static List<CompletableFuture<Response>> fillInFlight(ExecutorService clients, String addressPrefix) {
+        List<Long> waiting = new ArrayList<>();
+        List<CompletableFuture<Response>> stuck = new ArrayList<>();
+        for (int i = 0; i < MAX_IN_FLIGHT; i++) {
+            long user = newTelegramId();
+            String client = addressPrefix + (i + 1);
+            waiting.add(user);
+            stuck.add(CompletableFuture.supplyAsync(() -> register(client, user), clients));
+        }
+        await().atMost(REPLY_TIMEOUT.dividedBy(2))
+                .until(() -> waiting.stream()
+                        .allMatch(user -> verifier.registrations(user).size() == 1));
+        return stuck;
     }
 
     private static Response register(String client, long telegramId) {

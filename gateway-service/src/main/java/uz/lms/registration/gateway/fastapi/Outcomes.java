@@ -3,8 +3,10 @@ package uz.lms.registration.gateway.fastapi;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,6 +36,8 @@ public class Outcomes {
 
     private final MeterRegistry registry;
     private final Semaphore inFlight;
+    /** Each endpoint's and outcome's counter, looked up in the registry once rather than on every request. */
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     Outcomes(MeterRegistry registry, GatewayProperties properties) {
         this.registry = registry;
@@ -41,20 +45,27 @@ public class Outcomes {
     }
 
     /**
+     * Whether {@code gateway.max-in-flight} requests are waiting for verification-service already: a request
+     * now would be shed, so it can be answered before its body is even read ({@code gateway.protection}).
+     */
+    public boolean saturated() {
+        return inFlight.availablePermits() == 0;
+    }
+
+    /**
      * Asks verification-service and answers the request this thread serves with the outcome it replied, as the
      * endpoint's table says, or 503 when no usable reply came in time. The thread waits for the reply: a virtual
      * thread, which costs less than handing the request back to Tomcat to dispatch a second time. When
      * {@code gateway.max-in-flight} requests are waiting already, verification-service is falling behind: the
-     * request is not sent, and gets 503 at once rather than after the reply timeout.
+     * request is not sent, and gets 503 at once rather than after the reply timeout (most such requests are shed
+     * sooner, before their body is read: {@link #saturated()}).
      */
     public <O extends Outcome> ResponseEntity<?> answer(
             long telegramId, Supplier<CompletableFuture<O>> request, Function<O, ResponseEntity<?>> table) {
         String endpoint = endpoint(RequestContextHolder.currentRequestAttributes()
                 .getAttribute(HandlerMapping.BEST_MATCHING_HANDLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST));
         if (!inFlight.tryAcquire()) {
-            count(endpoint, "shed");
-            log.warn("{} telegram_id={} outcome=shed", endpoint, telegramId);
-            return FastApi.unavailable();
+            return shed(endpoint);
         }
         O outcome;
         try {
@@ -72,6 +83,15 @@ public class Outcomes {
         // verification-service logs every command with its outcome, and gateway_outcomes_total counts them.
         log.debug("{} telegram_id={} outcome={}", endpoint, telegramId, outcome.type());
         return table.apply(outcome);
+    }
+
+    /**
+     * 503 at once for a request not sent, since verification-service is falling behind. Counted, not logged: under
+     * overload a line per request would cost the gateway what it saves by shedding.
+     */
+    public ResponseEntity<Detail> shed(String endpoint) {
+        count(endpoint, "shed");
+        return FastApi.unavailable();
     }
 
     /** Counts a request that ended before it reached its handler, if that is an {@link ApiEndpoint}. */
@@ -95,11 +115,13 @@ public class Outcomes {
     }
 
     private void count(String endpoint, String outcome) {
-        Counter.builder("gateway.outcomes")
-                .description("API requests by endpoint and outcome")
-                .tag("endpoint", endpoint)
-                .tag("outcome", outcome)
-                .register(registry)
+        counters.computeIfAbsent(
+                        endpoint + ' ' + outcome,
+                        unused -> Counter.builder("gateway.outcomes")
+                                .description("API requests by endpoint and outcome")
+                                .tag("endpoint", endpoint)
+                                .tag("outcome", outcome)
+                                .register(registry))
                 .increment();
     }
 }
