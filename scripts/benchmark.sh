@@ -355,13 +355,14 @@ if [ "${BENCH_UNCAPPED:-0}" = 1 ]; then
     closed_loops uncapped-
 fi
 
-# "met" when the figure holds against the limit: le, at most; ge, at least.
+# "met" when the figure holds against the limit: le, at most; ge, at least. A latency of none ("-") holds nothing.
 verdict() {
-    awk -v figure="$1" -v op="$2" -v limit="$3" \
-        'BEGIN { ok = (op == "le" ? figure + 0 <= limit + 0 : figure + 0 >= limit + 0); print (ok ? "met" : "**not met**") }'
+    awk -v figure="$1" -v op="$2" -v limit="$3" 'BEGIN {
+        ok = figure != "-" && (op == "le" ? figure + 0 <= limit + 0 : figure + 0 >= limit + 0)
+        print (ok ? "met" : "**not met**") }'
 }
 larger() {
-    awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 > b + 0 ? a : b) }'
+    awk -v a="$1" -v b="$2" 'BEGIN { print (a == "-" || b == "-" ? "-" : a + 0 > b + 0 ? a : b) }'
 }
 # The larger of the two endpoints' figures in one phase: a latency target holds for each endpoint.
 worse() {
@@ -386,7 +387,7 @@ load_table() {
                 value["phase"] == phase && value["endpoint"] == endpoint {
                     printf "| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n", phase,
                         (endpoint == "all" ? "both" : "/" endpoint), rate, value["answered"] / value["seconds"], value["p50"],
-                        value["p99"], value["shed"], (value["shed"] > 0 ? value["shed_p99"] : "-"), value["failed"], value["max"]
+                        value["p99"], value["shed"], value["shed_p99"], value["failed"], value["max"]
                 }' "$file"
         done
     done
@@ -410,8 +411,13 @@ IN_TIME="$(awk -v n="$(result "$OVER" overload all answered)" -v s="$(result "$O
     'BEGIN { printf "%.0f", n / s }')"
 IN_TIME_SHARE="$(awk -v a="$IN_TIME" -v c="$MIX_CAPACITY" 'BEGIN { printf "%.0f", a / c * 100 }')"
 EXCESS_FAILED=$(($(result "$OVER" overload all failed) + $(result "$OVER" settling all failed)))
-SHED_P99="$(larger "$( [ "$(result "$OVER" overload verify shed)" -gt 0 ] && result "$OVER" overload verify shed_p99 || echo 0)" \
-    "$( [ "$(result "$OVER" overload register shed)" -gt 0 ] && result "$OVER" overload register shed_p99 || echo 0)")"
+# An endpoint that shed nothing has no shed latency to count.
+shed_p99() {
+    local p99
+    p99="$(result "$OVER" overload "$1" shed_p99)"
+    echo "${p99/-/0}"
+}
+SHED_P99="$(larger "$(shed_p99 verify)" "$(shed_p99 register)")"
 MAX_WAIT="$(larger "$(larger "$(result "$OVER" overload all max)" "$(result "$OVER" settling all max)")" \
     "$(result "$OVER" recovery all max)")"
 RECOVERY_P99="$(worse "$OVER" recovery p99)"

@@ -62,25 +62,30 @@ final class Tally {
 
     /**
      * One line per phase and endpoint: {@code load-result phase=... endpoint=... seconds=... answered=... p50=...
-     * p99=... shed=... shed_p99=... failed=... max=...}, latencies in ms; max is the longest wait for any answer,
-     * whatever it was.
+     * p99=... shed=... shed_p99=... failed=... max=...}, latencies in ms ("-" for none); max is the longest wait for
+     * any answer, whatever it was.
      */
     static void print() {
         BY_NAME.values().stream()
                 .sorted(Comparator.comparing((Tally tally) -> tally.phase).thenComparing(tally -> tally.endpoint))
                 .forEach(tally -> System.out.printf(
-                        "load-result phase=%s endpoint=%s seconds=%d answered=%d p50=%d p99=%d shed=%d shed_p99=%d"
+                        "load-result phase=%s endpoint=%s seconds=%d answered=%d p50=%s p99=%s shed=%d shed_p99=%s"
                                 + " failed=%d max=%d%n",
                         tally.phase,
                         tally.endpoint,
                         tally.seconds,
                         tally.answered.getTotalCount(),
-                        tally.answered.getValueAtPercentile(50),
-                        tally.answered.getValueAtPercentile(99),
+                        percentile(tally.answered, 50),
+                        percentile(tally.answered, 99),
                         tally.shed.getTotalCount(),
-                        tally.shed.getValueAtPercentile(99),
+                        percentile(tally.shed, 99),
                         tally.failed.sum(),
                         tally.max.get()));
+    }
+
+    // "-" where nothing was counted: no latency can meet a target then.
+    private static String percentile(Histogram histogram, double percentile) {
+        return histogram.getTotalCount() == 0 ? "-" : String.valueOf(histogram.getValueAtPercentile(percentile));
     }
 
     private static Histogram histogram() {
