@@ -398,7 +398,7 @@ closed_table() {
     awk '{ printf "| /%s | %s | %.0f | %.0f | %.0f | %s | %s |\n", $1, $2, $3 / $4, $5, $6, $7, $8 }' "$1"
 }
 machine_cpu() {
-    awk -v endpoint="$2" '$1 == endpoint { print $8 }' "$1" | median
+    awk -v endpoint="$2" '$1 == endpoint { print $8 }' "$1" | median | awk '{ printf "%.2f\n", $1 }'
 }
 
 V_CPU="$(machine_cpu "$OUT/closed.txt" verify)"
