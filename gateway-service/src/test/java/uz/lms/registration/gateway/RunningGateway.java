@@ -23,7 +23,9 @@ import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 /** One gateway instance on the embedded broker, on a random port, driven over real HTTP. */
 final class RunningGateway implements AutoCloseable {
 
-    static final String API_KEY = "integration-test-key";
+    /** As long as production requires. */
+    static final String API_KEY = "integration-test-key-of-32-chars";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConfigurableApplicationContext context;
