@@ -4,6 +4,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -21,11 +22,11 @@ class TrustedCallersNeedAnApiKey implements ProductionRule, ApplicationListener<
 
     @Override
     public List<String> violations(Environment settings) {
-        boolean trusted = settings.getProperty("gateway.trust-caller-phone-numbers", Boolean.class, false);
-        if (!trusted || !settings.getProperty("gateway.api-key", "").isBlank()) {
-            return List.of();
-        }
-        return List.of("gateway.trust-caller-phone-numbers=true needs gateway.api-key");
+        boolean unguarded = Binder.get(settings)
+                .bind("gateway", GatewayProperties.class)
+                .map(gateway -> gateway.trustCallerPhoneNumbers() && !gateway.apiKeyRequired())
+                .orElse(false);
+        return unguarded ? List.of("gateway.trust-caller-phone-numbers=true needs gateway.api-key") : List.of();
     }
 
     /** Outside production; under it, the production check has refused to start already. */

@@ -25,6 +25,21 @@ class GatewayPropertiesTests {
     }
 
     @Test
+    void severalKeysAreCommaSeparatedSoThatAKeyCanBeReplacedWithoutDowntime() {
+        GatewayProperties properties = bind(Map.of("gateway.api-key", "old-key, new-key,"));
+
+        assertThat(properties.apiKeys()).containsExactly("old-key", "new-key");
+        assertThat(bind(Map.of("gateway.api-key", " , ")).apiKeyRequired()).isFalse();
+    }
+
+    @Test
+    void aRateMayBeAFraction() {
+        GatewayProperties properties = bind(Map.of("gateway.rate-limit.per-account.per-second", "0.1"));
+
+        assertThat(properties.rateLimit().perAccount().perSecond()).isEqualTo(0.1);
+    }
+
+    @Test
     void trustedProxiesAreAddressesOrCidrBlocks() {
         GatewayProperties properties =
                 bind(Map.of("gateway.rate-limit.trusted-proxies", "10.0.0.0/8, 192.0.2.1,fd00::/8"));

@@ -11,11 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
@@ -23,7 +28,9 @@ import uz.lms.registration.testsupport.EmbeddedInfrastructure;
 /** One gateway instance on the embedded broker, on a random port, driven over real HTTP. */
 final class RunningGateway implements AutoCloseable {
 
-    static final String API_KEY = "integration-test-key";
+    /** As long as production requires. */
+    static final String API_KEY = "integration-test-key-of-32-chars";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConfigurableApplicationContext context;
@@ -45,15 +52,38 @@ final class RunningGateway implements AutoCloseable {
      * service's own application.yml.
      */
     static RunningGateway start(String... properties) {
+        return start(new SpringApplication(GatewayServiceApplication.class), properties);
+    }
+
+    /**
+     * As {@link #start(String...)}, with these variables in the process environment as the gateway reads it: there
+     * from before the context is refreshed, when the web server is made.
+     */
+    static RunningGateway startWithEnvironment(Map<String, String> variables, String... properties) {
+        SpringApplication application = new SpringApplication(GatewayServiceApplication.class);
+        application.addInitializers(context -> {
+            ConfigurableEnvironment environment = context.getEnvironment();
+            Map<String, Object> all = new HashMap<>(environment.getSystemEnvironment());
+            all.putAll(variables);
+            environment
+                    .getPropertySources()
+                    .replace(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            new SystemEnvironmentPropertySource(
+                                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, all));
+        });
+        return start(application, properties);
+    }
+
+    private static RunningGateway start(SpringApplication application, String... properties) {
         List<String> all = new ArrayList<>(List.of(
                 "server.port=0", "spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.bootstrapServers()));
         if (Arrays.stream(properties).noneMatch(property -> property.startsWith("gateway.api-key="))) {
             all.add("gateway.api-key=" + API_KEY);
         }
         all.addAll(List.of(properties));
-        return new RunningGateway(SpringApplication.run(
-                GatewayServiceApplication.class,
-                all.stream().map(property -> "--" + property).toArray(String[]::new)));
+        return new RunningGateway(
+                application.run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
     }
 
     Response register(long telegramId, String phoneNumber) {

@@ -37,6 +37,21 @@ class StartupTests {
     }
 
     @Test
+    void productionRefusesAnApiKeyShorterThan32CharactersWithoutQuotingIt() {
+        String shortKey = "k".repeat(31);
+        Throwable refusal = catchThrowable(() -> new SpringApplicationBuilder(GatewayServiceApplication.class)
+                .run(
+                        "--spring.profiles.active=prod",
+                        "--server.port=0",
+                        "--gateway.api-key=" + RunningGateway.API_KEY + "," + shortKey));
+
+        assertThat(refusal)
+                .hasMessageContaining("Refusing to start with the 'prod' profile: gateway.api-key must have at least 32"
+                        + " characters in each key (key 2 of 2 has fewer)")
+                .hasMessageNotContaining(shortKey);
+    }
+
+    @Test
     void productionTrustsCallersThatHoldAnApiKey() {
         long user = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         try (FakeVerifier verifier = FakeVerifier.start();

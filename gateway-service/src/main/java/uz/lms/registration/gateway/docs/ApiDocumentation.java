@@ -37,7 +37,8 @@ public class ApiDocumentation {
 
     public static final String THROTTLED = "{\"detail\": \"Too many requests, try again in 3 seconds\"}";
     public static final String THROTTLED_DESCRIPTION = "This client (its API key, else its address) or all clients "
-            + "together went over `gateway.rate-limit`; retry after `Retry-After` seconds";
+            + "together went over `gateway.rate-limit`, this `telegram_id` over its own share of an API key's, or this "
+            + "address sent too many wrong API keys; retry after `Retry-After` seconds";
     public static final String RETRY_AFTER_DESCRIPTION = "seconds to wait";
 
     @Bean

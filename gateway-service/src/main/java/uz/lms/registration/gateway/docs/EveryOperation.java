@@ -28,7 +28,7 @@ import uz.lms.registration.gateway.fastapi.ValidationFailure;
 @Component
 @ApiResponse(
         responseCode = "401",
-        description = "`gateway.api-key` is set and `X-API-Key` does not match",
+        description = "`gateway.api-key` is set and `X-API-Key` matches none of its keys",
         content =
                 @Content(
                         schema = @Schema(implementation = Detail.class),

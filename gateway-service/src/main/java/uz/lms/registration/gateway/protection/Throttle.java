@@ -1,22 +1,20 @@
 package uz.lms.registration.gateway.protection;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.function.Supplier;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import uz.lms.registration.gateway.GatewayProperties;
-import uz.lms.registration.gateway.GatewayProperties.Limit;
 import uz.lms.registration.gateway.fastapi.ApiEndpoint;
 import uz.lms.registration.gateway.fastapi.FastApi;
 import uz.lms.registration.gateway.fastapi.Outcomes;
@@ -28,9 +26,12 @@ import uz.lms.registration.gateway.fastapi.Outcomes;
  * body is read, so that membership answers (already verified, number taken) come only at each client's pace; and
  * after {@link ApiKeyCheck}, since only a checked key can name a client: counting made-up keys would give each a
  * bucket of its own, while a request without the key costs a constant-time comparison and reaches nothing.
+ *
+ * <p>Behind {@code gateway.api-key} the client is the operator's front end, which serves many people: each of them,
+ * told apart by the {@code telegram_id} of the body, has a bucket of its own too ({@link #perAccount}).
  */
 @Component
-class Throttle implements HandlerInterceptor, WebMvcConfigurer {
+public class Throttle implements HandlerInterceptor, WebMvcConfigurer {
 
     /** After {@link ApiKeyCheck}, registered with the default order 0. */
     private static final int ORDER = 1;
@@ -40,23 +41,19 @@ class Throttle implements HandlerInterceptor, WebMvcConfigurer {
     private final GatewayProperties.RateLimit settings;
     private final boolean byApiKey;
     private final ClientAddress addresses;
-    private final TimeMeter time;
     private final Bucket total;
-    private final Cache<String, Bucket> clients;
+    private final TokenBuckets.PerKey<String> clients;
+    private final TokenBuckets.PerKey<Long> accounts;
     private final Outcomes outcomes;
 
     Throttle(GatewayProperties properties, Clock clock, Outcomes outcomes) {
+        TokenBuckets buckets = new TokenBuckets(clock);
         this.settings = properties.rateLimit();
         this.byApiKey = properties.apiKeyRequired();
         this.addresses = new ClientAddress(settings.trustedProxies());
-        this.time = new ClockTime(clock);
-        this.total = bucket(settings.total());
-        // A bucket left alone until it has refilled is as good as a new one: forgetting it changes nothing.
-        this.clients = Caffeine.newBuilder()
-                .maximumSize(settings.maxClients())
-                .expireAfterAccess(refillTime(settings.perClient()))
-                .ticker(time::currentTimeNanos)
-                .build();
+        this.total = buckets.of(settings.total());
+        this.clients = buckets.perKey(settings.perClient(), settings.maxClients());
+        this.accounts = buckets.perKey(settings.perAccount(), settings.maxClients());
         this.outcomes = outcomes;
     }
 
@@ -74,8 +71,7 @@ class Throttle implements HandlerInterceptor, WebMvcConfigurer {
             return true;
         }
         String client = byApiKey ? KEY_HOLDER : addresses.of(request);
-        ConsumptionProbe probe =
-                clients.get(client, unused -> bucket(settings.perClient())).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = clients.get(client).tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             probe = total.tryConsumeAndReturnRemaining(1);
         }
@@ -83,34 +79,28 @@ class Throttle implements HandlerInterceptor, WebMvcConfigurer {
             return true;
         }
         outcomes.record(handler, "throttled");
-        FastApi.write(response, FastApi.tooManyRequests(Math.ceilDiv(probe.getNanosToWaitForRefill(), 1_000_000_000L)));
+        FastApi.write(response, TokenBuckets.tooManyRequests(probe.getNanosToWaitForRefill()));
         return false;
     }
 
-    private Bucket bucket(Limit limit) {
-        return Bucket.builder()
-                .addLimit(bandwidth ->
-                        bandwidth.capacity(limit.burst()).refillGreedy(limit.perSecond(), Duration.ofSeconds(1)))
-                .withCustomTimePrecision(time)
-                .build();
-    }
-
-    private static Duration refillTime(Limit limit) {
-        return Duration.ofSeconds(Math.ceilDiv(limit.burst(), limit.perSecond()));
-    }
-
-    /** Bucket4j's time is the service's clock, which tests move by hand. */
-    private record ClockTime(Clock clock) implements TimeMeter {
-
-        @Override
-        public long currentTimeNanos() {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    /**
+     * The answer to a request for this account, or 429 when, behind {@code gateway.api-key}, the account has gone over
+     * {@code gateway.rate-limit.per-account}. The key holder then gets back the tokens the request took, so that one
+     * person's flood spends nothing of the front end's share. Without a key every address is a client already, and
+     * anyone could name any {@code telegram_id}: a limit per account would only let them lock its owner out.
+     */
+    public ResponseEntity<?> perAccount(long telegramId, Supplier<ResponseEntity<?>> answer) {
+        if (!settings.enabled() || !byApiKey) {
+            return answer.get();
         }
-
-        @Override
-        public boolean isWallClockBased() {
-            return true;
+        ConsumptionProbe probe = accounts.get(telegramId).tryConsumeAndReturnRemaining(1);
+        if (probe.isConsumed()) {
+            return answer.get();
         }
+        clients.get(KEY_HOLDER).addTokens(1);
+        total.addTokens(1);
+        outcomes.record(
+                ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes()).getRequest(), "throttled");
+        return TokenBuckets.tooManyRequests(probe.getNanosToWaitForRefill());
     }
 }

@@ -19,6 +19,7 @@ import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.GatewayProperties;
 import uz.lms.registration.gateway.fastapi.FastApi;
 import uz.lms.registration.gateway.fastapi.Outcomes;
+import uz.lms.registration.gateway.protection.Throttle;
 
 @RestController
 class RegistrationController implements RegistrationApi {
@@ -27,13 +28,19 @@ class RegistrationController implements RegistrationApi {
 
     private final VerificationClient registrations;
     private final Outcomes outcomes;
+    private final Throttle throttle;
     private final Clock clock;
     private final RegisterUser.Source source;
 
     RegistrationController(
-            VerificationClient registrations, Outcomes outcomes, Clock clock, GatewayProperties properties) {
+            VerificationClient registrations,
+            Outcomes outcomes,
+            Throttle throttle,
+            Clock clock,
+            GatewayProperties properties) {
         this.registrations = registrations;
         this.outcomes = outcomes;
+        this.throttle = throttle;
         this.clock = clock;
         // Callers ask for codes for numbers Telegram attested, unless the operator vouches for them.
         this.source =
@@ -45,10 +52,12 @@ class RegistrationController implements RegistrationApi {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(
                 UUID.randomUUID(), clock.instant(), request.telegramId(), request.phoneNumber(), LANGUAGE, source);
-        return outcomes.answer(
+        return throttle.perAccount(
                 request.telegramId(),
-                () -> registrations.register(command).thenApply(RegistrationReply::outcome),
-                RegistrationController::answer);
+                () -> outcomes.answer(
+                        request.telegramId(),
+                        () -> registrations.register(command).thenApply(RegistrationReply::outcome),
+                        RegistrationController::answer));
     }
 
     /** The contract's table of {@code POST /register}: one answer per outcome. */

@@ -19,17 +19,20 @@ import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.gateway.fastapi.FastApi;
 import uz.lms.registration.gateway.fastapi.Outcomes;
+import uz.lms.registration.gateway.protection.Throttle;
 
 @RestController
 class VerificationController implements VerificationApi {
 
     private final VerificationClient verifications;
     private final Outcomes outcomes;
+    private final Throttle throttle;
     private final Clock clock;
 
-    VerificationController(VerificationClient verifications, Outcomes outcomes, Clock clock) {
+    VerificationController(VerificationClient verifications, Outcomes outcomes, Throttle throttle, Clock clock) {
         this.verifications = verifications;
         this.outcomes = outcomes;
+        this.throttle = throttle;
         this.clock = clock;
     }
 
@@ -38,10 +41,12 @@ class VerificationController implements VerificationApi {
         VerifyRequest request = VerifyRequest.from(body);
         var command = new VerifyCode(
                 UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(), Channel.API);
-        return outcomes.answer(
+        return throttle.perAccount(
                 request.telegramId(),
-                () -> verifications.verify(command).thenApply(VerificationReply::outcome),
-                VerificationController::answer);
+                () -> outcomes.answer(
+                        request.telegramId(),
+                        () -> verifications.verify(command).thenApply(VerificationReply::outcome),
+                        VerificationController::answer));
     }
 
     /** The contract's table of {@code POST /verify}: one answer per outcome. */

@@ -25,8 +25,9 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.fastapi.Outcomes;
 
-// All requests come from one address, faster than a client may send: the rate limits are ThrottleTests'.
-@WebMvcTest(properties = {"gateway.api-key=s3cret-key", "gateway.rate-limit.enabled=false"})
+// All requests come from one address, faster than a client may send: the rate limits are ThrottleTests' and
+// FailedKeysTests'. Two keys are in force, as while the first one is replaced.
+@WebMvcTest(properties = {"gateway.api-key=s3cret-key, n3w-key", "gateway.rate-limit.enabled=false"})
 @Import({Outcomes.class, SimpleMeterRegistry.class})
 class ApiKeyCheckTests {
 
@@ -64,7 +65,9 @@ class ApiKeyCheckTests {
 
     @Test
     void aWrongKeyIsNotAuthenticated() {
-        for (String wrong : new String[] {"", "s3cret", "s3cret-key ", "S3CRET-KEY"}) {
+        for (String wrong : new String[] {
+            "", "s3cret", "s3cret-key ", "S3CRET-KEY", "s3cret-key, n3w-key", "s3cret-key,n3w-key", "n3w-keys3cret-key"
+        }) {
             assertThat(mvc.post()
                             .uri("/register")
                             .header("X-API-Key", wrong)
@@ -84,17 +87,20 @@ class ApiKeyCheckTests {
     }
 
     @Test
-    void theRightKeyLetsTheRequestThrough() {
+    void eachOfTheKeysLetsTheRequestThrough() {
         given(verificationClient.register(any()))
                 .willReturn(CompletableFuture.completedFuture(new RegistrationReply(
                         UUID.randomUUID(), Instant.now(), 1, new RegistrationOutcome.CodeSent(60))));
 
-        assertThat(mvc.post()
-                        .uri("/register")
-                        .header("X-API-Key", "s3cret-key")
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .content(REGISTER))
-                .hasStatusOk();
+        for (String key : new String[] {"s3cret-key", "n3w-key"}) {
+            assertThat(mvc.post()
+                            .uri("/register")
+                            .header("X-API-Key", key)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(REGISTER))
+                    .as(key)
+                    .hasStatusOk();
+        }
     }
 
     @Test

@@ -36,12 +36,14 @@ import uz.lms.registration.testsupport.MutableClock;
 
 /**
  * {@code gateway.rate-limit}: each client may send a burst of 3, then 1 a second; all together a burst of 5, then
- * 2 a second. The proxies of 10.0.0.0/8 say in {@code X-Forwarded-For} whom they forward. Time moves by hand.
+ * 2 a second. The proxies of 10.0.0.0/8 say in {@code X-Forwarded-For} whom they forward. Time moves by hand. The
+ * API is open: the limit per account, which applies behind an API key only, would allow one request.
  */
 @WebMvcTest(
         properties = {
             "gateway.rate-limit.per-client.burst=3",
             "gateway.rate-limit.per-client.per-second=1",
+            "gateway.rate-limit.per-account.burst=1",
             "gateway.rate-limit.total.burst=5",
             "gateway.rate-limit.total.per-second=2",
             "gateway.rate-limit.trusted-proxies=10.0.0.0/8"
@@ -166,6 +168,15 @@ class ThrottleTests {
 
         assertThat(register("10.0.0.2", "203.0.113.9")).hasStatus(429);
         assertThat(register("10.0.0.2", "203.0.113.10")).hasStatusOk();
+    }
+
+    @Test
+    void withoutAnApiKeyNobodyCanUseUpAnAccountsRequests() {
+        // Anyone may name any telegram_id: a limit per account would let them lock its owner out.
+        assertThat(register("203.0.113.12")).hasStatusOk();
+        assertThat(register("203.0.113.12")).hasStatusOk();
+
+        assertThat(register("203.0.113.13")).hasStatusOk();
     }
 
     @Test
