@@ -59,13 +59,11 @@ run() {
     pids+=("$!")
 }
 
-# The password reaches kafka-configs.sh in a file of its own, never on a command line.
-scram=$(mktemp -d)
-trap 'rm -rf "$scram"' EXIT
+# kafka-configs.sh reads a SCRAM credential only from its command line (--add-config-file renames the
+# mechanism and refuses it), seen only inside this short-lived container.
 for user in "${USERS[@]}"; do
-    printf 'SCRAM-SHA-512=[iterations=8192,password=%s]\n' "${PASSWORDS[$user]}" >"$scram/$user"
     run /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --alter --entity-type users --entity-name "$user" \
-        --add-config-file "$scram/$user"
+        --add-config "SCRAM-SHA-512=[iterations=8192,password=${PASSWORDS[$user]}]"
 done
 # With a real bot, no one logs in as the sandbox's bot, whatever an earlier sandbox on these volumes left.
 if [ "${USERS[*]}" != sandbox-bot ] && bot_token_set; then
