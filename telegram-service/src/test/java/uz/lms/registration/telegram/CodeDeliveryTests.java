@@ -3,6 +3,7 @@ package uz.lms.registration.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import uz.lms.registration.contracts.DeliveryEvent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.SentMessage;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
  * Delivering the codes verification-service issues: once per code event, never after it expired, later for a
@@ -76,6 +78,33 @@ class CodeDeliveryTests extends SandboxBotTest {
                         events -> events.stream()
                                 .anyMatch(event -> event.codeEventId().equals(next.eventId())));
         assertThat(deliveriesTo(chat.id())).hasSize(2);
+    }
+
+    @Test
+    void anUnreadableCodeRecordIsDeadLetteredAndTheCodesAroundItAreDelivered() throws Exception {
+        PrivateChat chat = newUser("uz");
+        Instant now = Instant.now();
+        var before = new DeliverCode(UUID.randomUUID(), now, chat.id(), "111222", now.plusSeconds(60), "uz");
+        var after = new DeliverCode(UUID.randomUUID(), now, chat.id(), "333444", now.plusSeconds(60), "uz");
+
+        try (TopicRecorder deadLetters = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_CODES))) {
+            // One partition, in one poll as likely as not: the unreadable record sits between two codes.
+            kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), before);
+            kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), "not a code");
+            kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), after).get();
+
+            awaitMessage(chat, text -> text.contains("333444"));
+            assertThat(chat.messages())
+                    .extracting(SentMessage::text)
+                    .filteredOn(text -> text.contains("111222"))
+                    .hasSize(1);
+            await().untilAsserted(() -> assertThat(deadLetters.records())
+                    .filteredOn(record -> Topics.key(chat.id()).equals(record.key()))
+                    .singleElement()
+                    .satisfies(record -> assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                            .isEqualTo("\"not a code\"")));
+            await().until(() -> deliveriesTo(chat.id()), events -> events.size() == 2);
+        }
     }
 
     @Test

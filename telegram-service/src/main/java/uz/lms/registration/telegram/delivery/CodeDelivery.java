@@ -2,12 +2,23 @@ package uz.lms.registration.telegram.delivery;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
 import org.telegram.telegrambots.meta.api.methods.ParseMode;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
@@ -30,6 +41,7 @@ import uz.lms.registration.telegram.bot.Texts;
 class CodeDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(CodeDelivery.class);
+    private static final LogAccessor LOG_ACCESSOR = new LogAccessor(CodeDelivery.class);
     private static final int FORBIDDEN = 403;
 
     private final Messenger messenger;
@@ -51,30 +63,73 @@ class CodeDelivery {
         this.delivered = delivered;
     }
 
+    /**
+     * One poll's codes: each sent (or found expired) in order, every result put on {@code code.deliveries} at
+     * once, and the acknowledgements awaited together before the offsets are committed. A code is remembered as
+     * handled once its result is acknowledged; one that failed is redelivered by the error handler with the rest
+     * of the poll after it.
+     */
     @KafkaListener(
             id = "telegram-code-delivery",
             topics = Topics.VERIFICATION_CODES,
+            batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.DeliverCode")
-    void deliver(DeliverCode code) throws InterruptedException {
-        if (delivered.handled(code)) {
-            log.info(
-                    "code delivery telegram_id={} code_event_id={} redelivered: handled before",
-                    code.telegramId(),
-                    code.eventId());
-            return;
+    void deliver(List<ConsumerRecord<String, DeliverCode>> records) throws InterruptedException {
+        List<Outcome> outcomes = new ArrayList<>(records.size());
+        Set<UUID> inThisPoll = new HashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, DeliverCode> record = records.get(i);
+            DeliverCode code = record.value();
+            if (code == null) {
+                // ErrorHandlingDeserializer left the value out: the error handler dead-letters the record.
+                finish(outcomes);
+                throw new BatchListenerFailedException(
+                        "unreadable DeliverCode",
+                        SerializationUtils.getExceptionFromHeader(
+                                record, SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG_ACCESSOR),
+                        i);
+            }
+            if (delivered.handled(code) || !inThisPoll.add(code.eventId())) {
+                log.info(
+                        "code delivery telegram_id={} code_event_id={} redelivered: handled before",
+                        code.telegramId(),
+                        code.eventId());
+                continue;
+            }
+            DeliveryEvent result = clock.instant().isBefore(code.expiresAt()) ? send(code) : expired(code);
+            outcomes.add(new Outcome(record, result, publish(code, result)));
         }
-        DeliveryEvent result = clock.instant().isBefore(code.expiresAt()) ? send(code) : expired(code);
-        kafka.send(Topics.CODE_DELIVERIES, Topics.key(code.telegramId()), result)
-                .join();
-        delivered.remember(code);
-        log.info(
-                "code delivery telegram_id={} code_event_id={} result={}",
-                code.telegramId(),
-                code.eventId(),
-                switch (result) {
-                    case DeliveryEvent.CodeDeliveryFailed failed -> "failed reason=" + failed.reason();
-                    default -> result.getClass().getSimpleName();
-                });
+        finish(outcomes);
+    }
+
+    private CompletableFuture<?> publish(DeliverCode code, DeliveryEvent result) {
+        try {
+            return kafka.send(Topics.CODE_DELIVERIES, Topics.key(code.telegramId()), result);
+        } catch (RuntimeException e) {
+            // A broker away past max.block.ms fails here: the error handler retries this record, not the whole poll.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Awaits the results' acknowledgements, in order; the first that failed fails its record. */
+    private void finish(List<Outcome> outcomes) {
+        for (Outcome outcome : outcomes) {
+            DeliverCode code = outcome.record().value();
+            try {
+                outcome.acknowledged().join();
+            } catch (CompletionException | CancellationException e) {
+                throw new BatchListenerFailedException("code delivery result not published", e, outcome.record());
+            }
+            delivered.remember(code);
+            log.info(
+                    "code delivery telegram_id={} code_event_id={} result={}",
+                    code.telegramId(),
+                    code.eventId(),
+                    switch (outcome.result()) {
+                        case DeliveryEvent.CodeDeliveryFailed failed -> "failed reason=" + failed.reason();
+                        default -> outcome.result().getClass().getSimpleName();
+                    });
+        }
     }
 
     private DeliveryEvent send(DeliverCode code) throws InterruptedException {
@@ -101,6 +156,9 @@ class CodeDelivery {
         return new DeliveryEvent.CodeExpiredBeforeDelivery(
                 UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId(), code.expiresAt());
     }
+
+    private record Outcome(
+            ConsumerRecord<String, DeliverCode> record, DeliveryEvent result, CompletableFuture<?> acknowledged) {}
 
     private static String reason(SendResult.Refused refused) {
         if (refused.errorCode() == FORBIDDEN) {

@@ -1,8 +1,10 @@
 package uz.lms.registration.verification.outbox;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,10 +18,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Publishes outbox rows: claims them in order with {@code FOR UPDATE SKIP LOCKED}, sends them, and
- * deletes in the same transaction the ones Kafka acknowledged. A record that fails stays for the next
- * sweep (at-least-once; consumers deduplicate by {@code event_id}). A row that cannot be opened is
- * dropped: it never will be, and it would hold back the user's later records.
+ * Publishes outbox rows in batches. One statement claims a batch and deletes it ({@code DELETE ... RETURNING}
+ * over rows taken in order with {@code FOR UPDATE SKIP LOCKED}, so that two instances never take the same
+ * row); every row is sent at once and the acknowledgements awaited together; a row whose send failed is put
+ * back, under its own id, in the same transaction, for the next sweep; the commit then makes the rest final.
+ * At least once: a crash before the commit restores every row, and consumers deduplicate by
+ * {@code event_id}. A row that cannot be opened is dropped: it never will be, and it would hold back the
+ * user's later records.
  */
 @Component
 class OutboxPublisher {
@@ -28,10 +33,13 @@ class OutboxPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    // Sent in id order, which the DELETE does not return them in.
     private static final String CLAIM = """
-            SELECT id, topic, record_key, payload FROM outbox
-            WHERE %s
-            ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""";
+            WITH claimed AS (
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE %s ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
+                RETURNING id, topic, record_key, payload, created_at)
+            SELECT * FROM claimed ORDER BY id""";
     // A row whose user has older records on its topic still waiting (a failed publish) is left to the
     // sweep, which publishes in id order: one user's records never overtake.
     private static final String COMMITTED = """
@@ -40,6 +48,8 @@ class OutboxPublisher {
                 WHERE older.topic = outbox.topic AND older.record_key = outbox.record_key
                   AND older.id < outbox.id AND older.id NOT IN (:ids))""";
     private static final String LEFT_BEHIND = "created_at < now() - make_interval(secs => :age)";
+    private static final String RESTORE =
+            "INSERT INTO outbox (id, topic, record_key, payload, created_at) OVERRIDING SYSTEM VALUE VALUES ";
 
     private final JdbcClient jdbc;
     private final KafkaOperations<String, byte[]> kafka;
@@ -51,10 +61,14 @@ class OutboxPublisher {
         this.cipher = cipher;
     }
 
-    /** Publishes rows that transactions just committed ({@link #BATCH} at most), but none that must wait. */
+    /**
+     * Publishes rows that transactions just committed ({@link #BATCH} at most), but none that must wait.
+     *
+     * @return how many were published
+     */
     @Transactional
-    void publishCommitted(Collection<Long> ids) {
-        publish(COMMITTED, Map.of("ids", ids));
+    int publishCommitted(Collection<Long> ids) {
+        return publish(COMMITTED, Map.of("ids", ids));
     }
 
     /**
@@ -77,19 +91,20 @@ class OutboxPublisher {
                         row.getLong("id"),
                         row.getString("topic"),
                         row.getString("record_key"),
-                        row.getBytes("payload")))
+                        row.getBytes("payload"),
+                        row.getObject("created_at", OffsetDateTime.class)))
                 .list();
         List<CompletableFuture<?>> acks = rows.stream().map(this::send).toList();
-        List<Long> done = new ArrayList<>();
+        List<Row> failed = new ArrayList<>();
         int sent = 0;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             try {
                 acks.get(i).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                done.add(row.id());
                 sent++;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                failed.addAll(rows.subList(i, rows.size()));
                 break;
             } catch (Exception e) {
                 if (e.getCause() instanceof Unopenable) {
@@ -97,16 +112,27 @@ class OutboxPublisher {
                             "record for {} dropped: its payload cannot be opened, was it sealed under another "
                                     + "verification.code-secret?",
                             row.topic());
-                    done.add(row.id());
                 } else {
                     log.warn("record for {} not published, the sweep will retry: {}", row.topic(), e.toString());
+                    failed.add(row);
                 }
             }
         }
-        if (!done.isEmpty()) {
-            jdbc.sql("DELETE FROM outbox WHERE id IN (:ids)").param("ids", done).update();
+        if (!failed.isEmpty()) {
+            restore(failed);
         }
         return sent;
+    }
+
+    /** Puts rows back as they were, ids and times included, so that they keep their place in every order. */
+    private void restore(List<Row> rows) {
+        List<Object> values = new ArrayList<>(rows.size() * 5);
+        for (Row row : rows) {
+            values.addAll(List.of(row.id(), row.topic(), row.recordKey(), row.payload(), row.createdAt()));
+        }
+        jdbc.sql(RESTORE + String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?)")))
+                .params(values)
+                .update();
     }
 
     private CompletableFuture<?> send(Row row) {
@@ -126,5 +152,5 @@ class OutboxPublisher {
 
     private static final class Unopenable extends RuntimeException {}
 
-    record Row(long id, String topic, String recordKey, byte[] payload) {}
+    record Row(long id, String topic, String recordKey, byte[] payload, OffsetDateTime createdAt) {}
 }

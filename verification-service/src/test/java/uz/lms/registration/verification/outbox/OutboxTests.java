@@ -7,12 +7,23 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.transaction.support.TransactionTemplate;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
@@ -27,6 +38,148 @@ class OutboxTests extends VerificationServiceTest {
 
     @Autowired
     OutboxHealthIndicator health;
+
+    @Autowired
+    OutboxPublisher publisher;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Test
+    void aBatchOfManyUsersRecordsIsPublishedAndDeletedInOneGo() {
+        Map<Long, List<UserEvent>> events = new LinkedHashMap<>();
+        List<Long> ids = new ArrayList<>();
+        for (int user = 0; user < 10; user++) {
+            long telegramId = newTelegramId();
+            for (int record = 0; record < 3; record++) {
+                UserEvent event = codeIssued(telegramId);
+                events.computeIfAbsent(telegramId, key -> new ArrayList<>()).add(event);
+                ids.add(appendUnswept(Topics.USER_EVENTS, telegramId, event));
+            }
+        }
+
+        assertThat(publisher.publishCommitted(ids)).isEqualTo(30);
+
+        assertThat(rowsAmong(ids)).isZero();
+        events.forEach((telegramId, published) ->
+                await().untilAsserted(() -> assertThat(userEvents(telegramId)).containsExactlyElementsOf(published)));
+    }
+
+    @Test
+    void aRecordKafkaRefusesKeepsItsRowAsItWasAndTheRestOfItsBatchGoes() {
+        long telegramId = newTelegramId();
+        long refusedUser = newTelegramId();
+        UserEvent event = codeIssued(telegramId);
+        long published = appendUnswept(Topics.USER_EVENTS, telegramId, event);
+        // A topic name Kafka refuses: its send fails.
+        long refused = appendUnswept("no such topic!", refusedUser, codeIssued(refusedUser));
+        Map<String, Object> before = row(refused);
+        try {
+            assertThat(publisher.publishCommitted(List.of(published, refused))).isEqualTo(1);
+
+            assertThat(rowsAmong(List.of(published))).isZero();
+            assertThat(row(refused))
+                    .as("put back under its id, time and payload")
+                    .isEqualTo(before);
+            await().untilAsserted(() -> assertThat(userEvents(telegramId)).containsExactly(event));
+        } finally {
+            jdbc.sql("DELETE FROM outbox WHERE id = ?").param(refused).update();
+        }
+    }
+
+    @Test
+    void rowsAnotherRelayHoldsAreSkippedNotPublishedTwice() {
+        List<Long> users = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (int user = 0; user < 6; user++) {
+            long telegramId = newTelegramId();
+            users.add(telegramId);
+            ids.add(appendUnswept(Topics.USER_EVENTS, telegramId, codeIssued(telegramId)));
+        }
+        List<Long> held = ids.subList(0, 3);
+
+        // The other relay holds its claimed rows' locks until its acknowledgements are in.
+        int publishedMeanwhile = transactions.execute(status -> {
+            jdbc.sql("SELECT id FROM outbox WHERE id IN (:ids) FOR UPDATE")
+                    .param("ids", held)
+                    .query(Long.class)
+                    .list();
+            return CompletableFuture.supplyAsync(() -> publisher.publishCommitted(ids))
+                    .join();
+        });
+        int publishedAfter = publisher.publishCommitted(ids);
+
+        assertThat(publishedMeanwhile).isEqualTo(3);
+        assertThat(publishedAfter).isEqualTo(3);
+        assertEachPublishedOnce(users);
+    }
+
+    @Test
+    void twoRelaysRacingForOneBatchPublishEachRecordOnce() throws Exception {
+        List<Long> users = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (int user = 0; user < 200; user++) {
+            long telegramId = newTelegramId();
+            users.add(telegramId);
+            ids.add(appendUnswept(Topics.USER_EVENTS, telegramId, codeIssued(telegramId)));
+        }
+        CyclicBarrier start = new CyclicBarrier(2);
+        Callable<Integer> relay = () -> {
+            start.await();
+            return publisher.publishCommitted(ids);
+        };
+
+        try (ExecutorService relays = Executors.newFixedThreadPool(2)) {
+            Future<Integer> first = relays.submit(relay);
+            Future<Integer> second = relays.submit(relay);
+            assertThat(first.get() + second.get()).isEqualTo(200);
+        }
+        assertThat(rowsAmong(ids)).isZero();
+        assertEachPublishedOnce(users);
+    }
+
+    /**
+     * Each user's one record was published once: a later record of the user's, on the same partition, is read
+     * after any copy of it.
+     */
+    private void assertEachPublishedOnce(List<Long> users) {
+        Map<Long, UserEvent> markers = new LinkedHashMap<>();
+        users.forEach(telegramId -> markers.put(telegramId, codeIssued(telegramId)));
+        List<Long> markerIds = new ArrayList<>();
+        markers.forEach((telegramId, marker) -> markerIds.add(appendUnswept(Topics.USER_EVENTS, telegramId, marker)));
+        assertThat(publisher.publishCommitted(markerIds)).isEqualTo(users.size());
+        markers.forEach((telegramId, marker) -> await().untilAsserted(() ->
+                assertThat(userEvents(telegramId)).hasSize(2).last().isEqualTo(marker)));
+    }
+
+    private UserEvent codeIssued(long telegramId) {
+        return new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
+    }
+
+    /** A committed row the sweep leaves alone (it is not older than the sweep interval): only the test publishes it. */
+    private long appendUnswept(String topic, long telegramId, UserEvent event) {
+        return jdbc.sql("""
+                        INSERT INTO outbox (topic, record_key, payload, created_at)
+                        VALUES (?, ?, ?, now() + interval '1 hour') RETURNING id""")
+                .params(topic, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(event)))
+                .query(Long.class)
+                .single();
+    }
+
+    private long rowsAmong(List<Long> ids) {
+        return jdbc.sql("SELECT count(*) FROM outbox WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query(Long.class)
+                .single();
+    }
+
+    private Map<String, Object> row(long id) {
+        return jdbc.sql(
+                        "SELECT id, topic, record_key, encode(payload, 'hex') AS payload, created_at FROM outbox WHERE id = ?")
+                .param(id)
+                .query()
+                .singleRow();
+    }
 
     @Test
     void recordsLeftBehindByACrashArePublishedByTheSweep() {
