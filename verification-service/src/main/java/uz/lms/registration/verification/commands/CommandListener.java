@@ -27,6 +27,7 @@ import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.kafka.DeadLetters;
 import uz.lms.registration.verification.VerificationProperties;
+import uz.lms.registration.verification.commands.Commands.DeadlinePassed;
 import uz.lms.registration.verification.commands.Commands.Handled;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Verifications;
@@ -41,7 +42,8 @@ import uz.lms.registration.verification.users.Verifications;
  * publishes events and codes on above all. A command naming another topic is refused: neither
  * applied nor answered, so that, as with any command that went unanswered, nothing changed.
  *
- * <p>A command read, or reaching its transaction, after its deadline ({@link Topics#DEADLINE_HEADER}) is
+ * <p>A command read, or reaching its transaction, after its deadline ({@link Topics#DEADLINE_HEADER}), or whose
+ * deadline passes before its transaction commits ({@link DeadlinePassed}: the poll is applied again), is
  * dropped the same way: its requester has given up and answered its caller that nothing happened, which must
  * stay true. It counts in {@code verification.commands} with outcome {@code late}.
  *
@@ -177,8 +179,16 @@ class CommandListener {
             handled.addAll(commands.execute(accepted, apply));
         } catch (RuntimeException batchFailure) {
             failure = batchFailure;
-            // An outage fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
-            if (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure)) {
+            // A deadline that passed during the transaction: applied again, the late commands are dropped. An outage
+            // fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
+            if (batchFailure instanceof DeadlinePassed) {
+                log.warn(
+                        "{}: a deadline passed during the transaction of {} commands; applying them one at a time",
+                        name,
+                        accepted.size());
+            }
+            if (batchFailure instanceof DeadlinePassed
+                    || (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure))) {
                 failure = null;
                 for (Command<C> command : accepted) {
                     try {
