@@ -3,13 +3,19 @@ package uz.lms.registration.verification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -45,6 +51,12 @@ class BatchTests extends VerificationServiceTest {
 
     @Autowired
     VerificationProperties properties;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void aCommandDeliveredTwiceInOnePollIsAppliedOnceAndBothCopiesGetItsReply() throws Exception {
@@ -193,6 +205,71 @@ class BatchTests extends VerificationServiceTest {
                 .containsExactly(other, new CodeSent(60));
         assertThat(chatCodesInWindow(one)).isOne();
         assertThat(chatCodesInWindow(other)).isOne();
+    }
+
+    /**
+     * A poll that fails after it issued a code, its connection cut while it waits for a row another transaction is
+     * inserting, is applied again: the code it issued the first time was rolled back, and is not counted.
+     */
+    @Test
+    void codesIssuedAreCountedOnceCommittedNotByAPollThatFailedAndWasAppliedAgain() throws Exception {
+        long first = newTelegramId();
+        long second = sharingAPartitionWith(first);
+        double issuedBefore = meters.counter("verification.codes.issued").count();
+        CompletableFuture<RegistrationReply> firstReply;
+        CompletableFuture<RegistrationReply> secondReply;
+
+        try (Connection inserting = dataSource.getConnection()) {
+            inserting.setAutoCommit(false);
+            try (var insert = inserting.prepareStatement("""
+                    INSERT INTO users (telegram_id, phone_number, language, created_at, updated_at)
+                    VALUES (?, '+998900000000', 'uz', now(), now())""")) {
+                insert.setLong(1, second);
+                insert.executeUpdate();
+            }
+            try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+                firstReply = poll.send(() -> client.registering(registration(first)));
+                secondReply = poll.send(() -> client.registering(registration(second)));
+            }
+            // The first code is issued; the second user's row waits for this insert to commit or roll back.
+            long waiting = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> jdbc.sql("""
+                                            SELECT pid FROM pg_stat_activity
+                                            WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO users%'""").query(Long.class).optional(), Optional::isPresent)
+                    .orElseThrow();
+            jdbc.sql("SELECT pg_terminate_backend(CAST(? AS integer))")
+                    .param(waiting)
+                    .query(Boolean.class)
+                    .single();
+            inserting.rollback();
+        }
+
+        assertThat(firstReply.join().outcome()).isEqualTo(new CodeSent(60));
+        assertThat(secondReply.join().outcome()).isEqualTo(new CodeSent(60));
+        assertThat(meters.counter("verification.codes.issued").count() - issuedBefore)
+                .isEqualTo(2);
+    }
+
+    /** A command that waited ten minutes on its topic took ten minutes, however short its poll. */
+    @Test
+    void eachCommandIsTimedFromWhenItWasSent() throws Exception {
+        Timer timer = meters.timer("verification.commands", "command", "register", "outcome", "code_sent");
+        double before = timer.totalTime(TimeUnit.MINUTES);
+        long telegramId = newTelegramId();
+        RegisterUser command = registration(telegramId);
+        var sentTenMinutesAgo = new ProducerRecord<>(
+                Topics.REGISTRATION_REQUESTS,
+                null,
+                System.currentTimeMillis() - Duration.ofMinutes(10).toMillis(),
+                Topics.key(telegramId),
+                json.writeValueAsBytes(command));
+
+        client.sendRaw(sentTenMinutesAgo);
+
+        deliveredCode(telegramId);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() ->
+                        assertThat(timer.totalTime(TimeUnit.MINUTES) - before).isGreaterThanOrEqualTo(10));
     }
 
     private static RegisterUser registration(long telegramId) {

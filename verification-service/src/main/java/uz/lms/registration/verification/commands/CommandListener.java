@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.commands;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
@@ -21,12 +23,14 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.contracts.Outcome;
 import uz.lms.registration.contracts.RegisterUser;
+import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.kafka.DeadLetters;
 import uz.lms.registration.verification.VerificationProperties;
+import uz.lms.registration.verification.commands.Commands.DeadlinePassed;
 import uz.lms.registration.verification.commands.Commands.Handled;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Verifications;
@@ -34,14 +38,16 @@ import uz.lms.registration.verification.users.Verifications;
 /**
  * Consumes register and verify commands a poll at a time, applies each poll's in one transaction
  * ({@link Commands}), and answers each command on its requester's reply topic. Logs one line per command with the
- * user and the outcome, and times each by command and outcome.
+ * user and the outcome, times each by command and outcome ({@link #COMMANDS}), and counts the codes its committed
+ * registrations issued.
  *
  * <p>Replies go only to the reply topics of {@code verification.reply-topics}, whatever a record's
  * headers name: a forged header must not make this service write to any other topic, the ones it
  * publishes events and codes on above all. A command naming another topic is refused: neither
  * applied nor answered, so that, as with any command that went unanswered, nothing changed.
  *
- * <p>A command read, or reaching its transaction, after its deadline ({@link Topics#DEADLINE_HEADER}) is
+ * <p>A command read, or reaching its transaction, after its deadline ({@link Topics#DEADLINE_HEADER}), or whose
+ * deadline passes before its transaction commits ({@link DeadlinePassed}: the poll is applied again), is
  * dropped the same way: its requester has given up and answered its caller that nothing happened, which must
  * stay true. It counts in {@code verification.commands} with outcome {@code late}.
  *
@@ -58,12 +64,16 @@ class CommandListener {
     private static final String UNKNOWN_REPLY_TOPIC = "unknown_reply_topic";
     private static final String LATE = "late";
 
+    /** Each command's time, by the requester's clock, from when it was sent until this listener settled it. */
+    private static final String COMMANDS = "verification.commands";
+
     private final Commands commands;
     private final Registrations registrations;
     private final Verifications verifications;
     private final Set<String> replyTopics;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Counter codesIssued;
 
     CommandListener(
             Commands commands,
@@ -78,6 +88,9 @@ class CommandListener {
         this.replyTopics = properties.replyTopics();
         this.clock = clock;
         this.meters = meters;
+        this.codesIssued = Counter.builder("verification.codes.issued")
+                .description("Codes issued by committed registrations")
+                .register(meters);
     }
 
     // A consumer group per command topic, each named under verification-service's prefix (the one its Kafka
@@ -137,7 +150,6 @@ class CommandListener {
             ToLongFunction<C> telegramIdOf,
             Function<List<C>, List<R>> apply,
             Function<R, ? extends Outcome> outcomeOf) {
-        Timer.Sample sample = Timer.start(meters);
         List<Command<C>> batch = new ArrayList<>(records.size());
         RuntimeException poison = null;
         for (ConsumerRecord<String, @Nullable C> record : records) {
@@ -177,8 +189,16 @@ class CommandListener {
             handled.addAll(commands.execute(accepted, apply));
         } catch (RuntimeException batchFailure) {
             failure = batchFailure;
-            // An outage fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
-            if (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure)) {
+            // A deadline that passed during the transaction: applied again, the late commands are dropped. An outage
+            // fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
+            if (batchFailure instanceof DeadlinePassed) {
+                log.warn(
+                        "{}: a deadline passed during the transaction of {} commands; applying them one at a time",
+                        name,
+                        accepted.size());
+            }
+            if (batchFailure instanceof DeadlinePassed
+                    || (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure))) {
                 failure = null;
                 for (Command<C> command : accepted) {
                     try {
@@ -201,17 +221,32 @@ class CommandListener {
                     throw new BatchListenerFailedException(name + " failed", failure, command.record());
                 }
                 outcome = switch (handled.get(next++)) {
-                    case Handled.Applied<R>(R reply) -> outcomeOf.apply(reply).type();
+                    case Handled.Applied<R>(R reply) -> applied(outcomeOf.apply(reply));
                     case Handled.Redelivered<R>() -> REDELIVERED;
                     case Handled.Late<R>() -> dropLate(name, command);
                 };
             }
-            sample.stop(meters.timer("verification.commands", "command", name, "outcome", outcome));
+            Timer.builder(COMMANDS)
+                    .description("Time from when a command was sent, by its record's timestamp, until it was settled")
+                    .tags("command", name, "outcome", outcome)
+                    .register(meters)
+                    .record(
+                            meters.config().clock().wallTime()
+                                    - command.record().timestamp(),
+                            TimeUnit.MILLISECONDS);
             log.info("{} telegram_id={} outcome={}", name, command.telegramId(), outcome);
         }
         if (poison != null) {
             throw new BatchListenerFailedException(name + " record is no command", poison, batch.size());
         }
+    }
+
+    /** Its transaction has committed: a code it issued is on its way. */
+    private String applied(Outcome outcome) {
+        if (outcome instanceof CodeSent) {
+            codesIssued.increment();
+        }
+        return outcome.type();
     }
 
     private String dropLate(String name, Command<?> command) {

@@ -45,9 +45,10 @@ record ChannelStatements(String issueCode, String markVerified, String recordFai
                               WHERE other.phone_number = users.phone_number AND other.is_verified)
             RETURNING\s""" + Users.COLUMNS;
 
+    /** Counts only while the code has attempts left: the cap is in the statement that counts, not in a read before. */
     private static final String CHAT_RECORD_FAILED_CHECK = """
             UPDATE users SET chat_failed_attempts = chat_failed_attempts + 1, updated_at = :now
-            WHERE telegram_id = :id AND verification_code = :hash
+            WHERE telegram_id = :id AND NOT is_verified AND chat_failed_attempts < :maxAttempts
             RETURNING\s""" + Users.COLUMNS;
 
     private static final String API_ISSUE_CODE = """
@@ -81,15 +82,19 @@ record ChannelStatements(String issueCode, String markVerified, String recordFai
                               WHERE other.phone_number = users.phone_number AND other.is_verified)
             RETURNING\s""" + Users.COLUMNS;
 
-    /** Counts against the code only while it is the user's code, and always in the run of failures. */
+    /**
+     * Counts against the code and in the run of failures only while the code has attempts left and no lockout
+     * holds, the same conditions {@link #API_MARK_VERIFIED} has: the caps are in the statement that counts.
+     */
     private static final String API_RECORD_FAILED_CHECK = """
             UPDATE users SET
-                api_failed_attempts = api_failed_attempts + CASE WHEN verification_code = :hash THEN 1 ELSE 0 END,
+                api_failed_attempts = api_failed_attempts + 1,
                 api_failures_in_row = CASE WHEN api_failures_in_row >= :maxFailures
                                             AND api_last_failure_at <= :lockoutFloor
                                            THEN 1 ELSE api_failures_in_row + 1 END,
                 api_last_failure_at = :now, updated_at = :now
-            WHERE telegram_id = :id AND NOT is_verified
+            WHERE telegram_id = :id AND NOT is_verified AND api_failed_attempts < :maxAttempts
+              AND (api_failures_in_row < :maxFailures OR api_last_failure_at <= :lockoutFloor)
             RETURNING\s""" + Users.COLUMNS;
 
     private static final ChannelStatements CHAT =

@@ -1,7 +1,5 @@
 package uz.lms.registration.verification.users;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,21 +54,13 @@ public class Registrations {
     private final Outbox outbox;
     private final VerificationProperties properties;
     private final Clock clock;
-    private final Counter codesIssued;
 
-    Registrations(
-            Users users,
-            Codes codes,
-            Outbox outbox,
-            VerificationProperties properties,
-            Clock clock,
-            MeterRegistry meters) {
+    Registrations(Users users, Codes codes, Outbox outbox, VerificationProperties properties, Clock clock) {
         this.users = users;
         this.codes = codes;
         this.outbox = outbox;
         this.properties = properties;
         this.clock = clock;
-        this.codesIssued = Counter.builder("verification.codes.issued").register(meters);
     }
 
     /**
@@ -162,7 +152,6 @@ public class Registrations {
                         code,
                         expiresAt,
                         issued.get().language())));
-        codesIssued.increment();
         log.info("code issued telegram_id={} expires_at={} source={}", telegramId, expiresAt, source.wireName());
         return new CodeSent(properties.codeTtl().toSeconds());
     }

@@ -182,17 +182,18 @@ class Users {
     }
 
     /**
-     * Counts a failed check: against the code {@code codeHash} for its channel, if it is still the
-     * user's code, and over HTTP also in the account's run of failures, which starts over once a
-     * lockout has passed.
+     * Counts a failed check against the user's code for its channel, and over HTTP also in the account's run of
+     * failures, which starts over once a lockout has passed; only while the code has attempts left for the channel
+     * and, over HTTP, no lockout holds. Present for as many concurrent callers as the caps leave room for, whatever
+     * each of them read before.
      *
-     * @return the user as the check left it; empty when nothing was counted
+     * @return the user as the check left it; empty when nothing was counted: the check is refused
      */
-    Optional<UserState> recordFailedCheck(long telegramId, @Nullable String codeHash, Channel channel, Instant now) {
+    Optional<UserState> recordFailedCheck(long telegramId, Channel channel, Instant now) {
         return jdbc.sql(ChannelStatements.of(channel).recordFailedCheck())
                 .param("id", telegramId)
-                .param("hash", codeHash)
                 .param("now", at(now))
+                .param("maxAttempts", properties.maxAttempts())
                 .param("maxFailures", properties.maxFailures())
                 .param("lockoutFloor", at(now.minus(properties.failureLockout())))
                 .query(Users::userState)

@@ -27,8 +27,8 @@ import uz.lms.registration.verification.outbox.Outbox;
 
 /**
  * Checks submitted codes. Runs inside the transaction of a batch of commands. The hash is compared in constant
- * time, and computed even for an unknown user, so that neither the answer nor its timing tells
- * whether a {@code telegram_id} exists.
+ * time, and computed even for an unknown user, whose HTTP checks are counted as an account's are, so that neither
+ * an answer, nor the answers to many checks, nor their timing tells whether a {@code telegram_id} exists.
  *
  * <p>A code typed in the chat comes from the account itself, a check over HTTP from anyone who
  * knows the {@code telegram_id}; so each channel has its own budget of wrong checks per code, and
@@ -40,17 +40,22 @@ import uz.lms.registration.verification.outbox.Outbox;
 @Service
 public class Verifications {
 
-    /** Matches no stored hash: those are 64 hex digits. */
-    private static final String NO_CODE = "";
-
     private final Users users;
+    private final UnknownTelegramIds unknownIds;
     private final Codes codes;
     private final Outbox outbox;
     private final VerificationProperties properties;
     private final Clock clock;
 
-    Verifications(Users users, Codes codes, Outbox outbox, VerificationProperties properties, Clock clock) {
+    Verifications(
+            Users users,
+            UnknownTelegramIds unknownIds,
+            Codes codes,
+            Outbox outbox,
+            VerificationProperties properties,
+            Clock clock) {
         this.users = users;
+        this.unknownIds = unknownIds;
         this.codes = codes;
         this.outbox = outbox;
         this.properties = properties;
@@ -84,7 +89,7 @@ public class Verifications {
         boolean matches = codes.matches(telegramId, command.verificationCode(), storedHash);
 
         VerificationOutcome outcome = found.map(user -> check(user, matches, channel, now, locked))
-                .orElseGet(() -> unknown(telegramId, channel, now, locked));
+                .orElseGet(() -> unknown(telegramId, channel, now));
         if (outcome instanceof Verified) {
             events.add(new Outbox.Entry(
                     Topics.USER_EVENTS,
@@ -100,13 +105,16 @@ public class Verifications {
         return outcome;
     }
 
+    /**
+     * Decides by what the conditional statements change, not by what the batch read: verifying and counting a wrong
+     * check each hold the caps in their own statement, so that no interleaving of checks, in this transaction or
+     * another instance's, verifies past a cap, counts past it, or answers 400 for a check it did not count. What was
+     * read only chooses between refusals.
+     */
     private VerificationOutcome check(
             UserState user, boolean matches, Channel channel, Instant now, Map<Long, UserState> locked) {
         if (user.isVerified()) {
             return new AlreadyVerified();
-        }
-        if (exhausted(user, channel, now)) {
-            return new AttemptsExhausted();
         }
         if (matches && user.expiresAt().isAfter(now)) {
             Optional<UserState> verified = users.markVerified(user.telegramId(), user.verificationCode(), channel, now);
@@ -114,15 +122,15 @@ public class Verifications {
                 locked.put(user.telegramId(), verified.get());
                 return new Verified();
             }
-            // The row is locked and was checked above: another user has verified this number first.
-            if (users.isPhoneNumberVerifiedByAnother(user.telegramId(), user.phoneNumber())) {
+            // Under the caps, the row locked: another user has verified this number first.
+            if (!exhausted(user, channel, now)
+                    && users.isPhoneNumberVerifiedByAnother(user.telegramId(), user.phoneNumber())) {
                 return new PhoneNumberTaken();
             }
-            return new InvalidOrExpiredCode();
         }
-        users.recordFailedCheck(user.telegramId(), user.verificationCode(), channel, now)
-                .ifPresent(counted -> locked.put(counted.telegramId(), counted));
-        return new InvalidOrExpiredCode();
+        Optional<UserState> counted = users.recordFailedCheck(user.telegramId(), channel, now);
+        counted.ifPresent(row -> locked.put(row.telegramId(), row));
+        return counted.isPresent() ? new InvalidOrExpiredCode() : new AttemptsExhausted();
     }
 
     /** Checks through this channel stop: the code is burned for it, or HTTP checks are locked out. */
@@ -136,12 +144,14 @@ public class Verifications {
     }
 
     /**
-     * Runs the same statements a wrong code does, so that timing does not tell unknown users apart. A user created
-     * meanwhile, which the statement then counts a failure against, is how the next command of the batch sees it.
+     * Over HTTP, counted as an account's checks are ({@link UnknownTelegramIds}), by a statement of the same cost as
+     * an account's, so that neither the answers nor their timing tell unknown users apart. A code typed in the chat
+     * comes from the account itself, which knows whether it has shared its number.
      */
-    private VerificationOutcome unknown(long telegramId, Channel channel, Instant now, Map<Long, UserState> locked) {
-        users.recordFailedCheck(telegramId, NO_CODE, channel, now)
-                .ifPresent(counted -> locked.put(telegramId, counted));
+    private VerificationOutcome unknown(long telegramId, Channel channel, Instant now) {
+        if (channel == Channel.API && !unknownIds.recordFailedCheck(telegramId, now)) {
+            return new AttemptsExhausted();
+        }
         return new InvalidOrExpiredCode();
     }
 }

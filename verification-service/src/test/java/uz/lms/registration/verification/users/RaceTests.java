@@ -6,16 +6,21 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.Channel;
@@ -31,6 +36,8 @@ import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.VerificationServiceTest;
+import uz.lms.registration.verification.codes.Codes;
+import uz.lms.registration.verification.outbox.Outbox;
 
 /**
  * Kafka hands one user's commands to one consumer in order, so races come from redeliveries and
@@ -52,6 +59,18 @@ class RaceTests extends VerificationServiceTest {
 
     @Autowired
     VerificationProperties properties;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    @Autowired
+    UnknownTelegramIds unknownIds;
+
+    @Autowired
+    Codes codes;
+
+    @Autowired
+    Outbox outbox;
 
     @Test
     void concurrentRegistrationsOfOneTelegramIdMakeOneUserAndOneCode() throws Exception {
@@ -204,6 +223,73 @@ class RaceTests extends VerificationServiceTest {
                     .allSatisfy(outcome -> assertThat(outcome)
                             .isInstanceOfAny(Verified.class, InvalidOrExpiredCode.class, AlreadyVerified.class));
         }
+    }
+
+    /**
+     * Two instances whose transactions interleave as no lock orders them: each reads the user before either writes,
+     * one with the right code among ten wrong ones, the other with ten wrong ones. What each read is stale by the time
+     * it writes, so only the statements that verify and count can hold the caps.
+     */
+    @Test
+    void twoInstancesWhoseChecksInterleaveWithoutTheLockStillHoldTheCapsAndAnswerAsTheyCounted() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            long telegramId = newTelegramId();
+            client.register(telegramId, newPhoneNumber());
+            String code = deliveredCode(telegramId).code();
+            Verifications unlocked = unlockedInstances();
+            List<VerifyCode> withTheRightCode = new ArrayList<>();
+            List<VerifyCode> wrongOnly = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                withTheRightCode.add(apiCheck(telegramId, wrongCode(code)));
+                wrongOnly.add(apiCheck(telegramId, wrongCode(code)));
+            }
+            withTheRightCode.add(ThreadLocalRandom.current().nextInt(11), apiCheck(telegramId, code));
+
+            Callable<List<VerificationOutcome>> one =
+                    () -> transactions.execute(status -> unlocked.verify(withTheRightCode));
+            Callable<List<VerificationOutcome>> other =
+                    () -> transactions.execute(status -> unlocked.verify(wrongOnly));
+
+            List<VerificationOutcome> outcomes =
+                    race(List.of(one, other)).stream().flatMap(List::stream).toList();
+
+            Counters counters = counters(telegramId);
+            long verified = outcomes.stream().filter(Verified.class::isInstance).count();
+            long counted = outcomes.stream()
+                    .filter(InvalidOrExpiredCode.class::isInstance)
+                    .count();
+            assertThat(outcomes).hasSize(21);
+            assertThat(verified).isLessThanOrEqualTo(1).isEqualTo(counters.verified() ? 1 : 0);
+            assertThat(counters.failedAttempts()).isLessThanOrEqualTo(properties.maxAttempts());
+            // Every check answered "invalid" was counted, and no other.
+            assertThat(counters).isEqualTo(new Counters(counted, counted, counters.verified()));
+            if (outcomes.stream().anyMatch(AttemptsExhausted.class::isInstance) && !counters.verified()) {
+                assertThat(counted).isEqualTo(properties.maxAttempts());
+            }
+        }
+    }
+
+    /**
+     * Two service instances as far as the checks go: their own {@link Verifications}, on the service's statements,
+     * but reading their users without locking them, and each only once the other has read too.
+     */
+    private Verifications unlockedInstances() {
+        CyclicBarrier bothRead = new CyclicBarrier(2);
+        TransactionTemplate apart = new TransactionTemplate(transactionManager);
+        apart.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        Users readingWithoutLocks = new Users(jdbc, properties) {
+            @Override
+            Map<Long, UserState> lock(Collection<Long> telegramIds) {
+                Map<Long, UserState> read = apart.execute(status -> super.lock(telegramIds));
+                try {
+                    bothRead.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return read;
+            }
+        };
+        return new Verifications(readingWithoutLocks, unknownIds, codes, outbox, properties, clock);
     }
 
     private VerificationOutcome check(long telegramId, String code) {
