@@ -4,11 +4,12 @@
 # network namespace, as the super user of the loopback listener, on every `docker compose up`; adding
 # what is already there changes nothing. ACLs are only ever added: revoke by hand (kafka-acls.sh --remove).
 #
-#   kafka-init.sh              the services and the operator
+#   kafka-init.sh              the services and the operator; refused with a bot token where a sandbox ran
 #   kafka-init.sh sandbox-bot  the sandbox's bot (compose's sandbox-init), refused beside a real bot token
 #
 # Passwords come from the files compose mounts under /run/secrets, never from the environment.
 set -euo pipefail
+umask 077
 
 BOOTSTRAP=127.0.0.1:9091
 SECRETS=/run/secrets
@@ -38,6 +39,18 @@ if [ "${USERS[*]}" = sandbox-bot ] && bot_token_set; then
     exit 1
 fi
 
+# Nor does a real bot inherit a sandbox's data: anyone could attest any number in its web chat, and those bindings
+# are in this deployment's database. The sandbox's principal exists where a sandbox ran on these volumes.
+if [ "${USERS[*]}" != sandbox-bot ] && bot_token_set; then
+    sandbox_credential=$(/opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --describe --entity-type users \
+        --entity-name sandbox-bot)
+    if [[ "$sandbox_credential" == *SCRAM-SHA-512* ]]; then
+        echo "kafka-init: a real bot refuses to start where a sandbox ran: its database holds numbers anyone could" \
+            "attest in the web chat. Start from empty volumes (docker compose --profile sandbox down -v)." >&2
+        exit 1
+    fi
+fi
+
 # Checked before anything changes, so that one message names every missing or unusable password.
 invalid=()
 declare -A PASSWORDS=()
@@ -59,19 +72,24 @@ run() {
     pids+=("$!")
 }
 
-# kafka-configs.sh reads a SCRAM credential only from its command line (--add-config-file renames the
-# mechanism and refuses it), seen only inside this short-lived container.
+# kafka-configs.sh takes a SCRAM credential only as an argument (--add-config-file renames the mechanism and
+# refuses it). Its arguments go in a file that Java's launcher reads (java @file) instead of on its command line,
+# where any user of the host could read them in the process list: the file is on this container's own tmpfs,
+# readable by its user alone (umask 077), and deleted when the tool ends. What the tool writes to stderr (it
+# echoes a credential it refuses) reaches the log with the password masked.
+scram() { # user, password
+    local arguments status=0
+    arguments=$(mktemp)
+    printf '%s --bootstrap-server %s --alter --entity-type users --entity-name %s --add-config %s\n' \
+        kafka.admin.ConfigCommand "$BOOTSTRAP" "$1" "SCRAM-SHA-512=[iterations=8192,password=$2]" >"$arguments"
+    /opt/kafka/bin/kafka-run-class.sh "@$arguments" 2> >(sed -E 's/password=[^],]*/password=(hidden)/g' >&2) \
+        || status=$?
+    rm -f "$arguments"
+    return "$status"
+}
 for user in "${USERS[@]}"; do
-    run /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --alter --entity-type users --entity-name "$user" \
-        --add-config "SCRAM-SHA-512=[iterations=8192,password=${PASSWORDS[$user]}]"
+    run scram "$user" "${PASSWORDS[$user]}"
 done
-# With a real bot, no one logs in as the sandbox's bot, whatever an earlier sandbox on these volumes left.
-if [ "${USERS[*]}" != sandbox-bot ] && bot_token_set; then
-    /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --describe --entity-type users --entity-name sandbox-bot \
-        | grep -q SCRAM-SHA-512 \
-        && run /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --alter --entity-type users \
-            --entity-name sandbox-bot --delete-config SCRAM-SHA-512
-fi
 
 allow() { # user, then kafka-acls.sh resource and operation arguments
     local user="$1"

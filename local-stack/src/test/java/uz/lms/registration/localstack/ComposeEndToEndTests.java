@@ -10,12 +10,11 @@ import static uz.lms.registration.localstack.ComposeStack.get;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
-import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +34,7 @@ import uz.lms.registration.contracts.Topics;
  * polls; each service's Kafka principal, over TLS, may use only its rows of the contract's topic table; the
  * gateway's published port serves no actuator; verification-service's database role owns nothing; no container
  * holds a secret in its environment; a restarted service puts the retention of its topics back; the sandbox never
- * runs beside a real bot; {@code down -v} leaves nothing behind. Tagged {@code docker}: it
+ * runs beside a real bot, nor a real bot on a sandbox's data; {@code down -v} leaves nothing behind. Tagged {@code docker}: it
  * runs where Docker runs; where Docker's engine does not answer it skips, saying why, and under {@code CI=true}
  * fails.
  */
@@ -115,67 +114,55 @@ class ComposeEndToEndTests {
     @Test
     @Order(3)
     void eachServiceMayReadAndWriteOnlyItsRowsOfTheTopicTable() throws Exception {
-        // The bot's own command topics, as deploy/kafka-init.sh grants them, whether a service made them yet or not.
-        stack.ensureTopics(BOT_COMMANDS);
-        Map<String, String> bot = Map.of(
-                "chat.registrations",
-                "W",
-                "chat.verifications",
-                "W",
-                "registration.requests",
-                "W",
-                "verification.requests",
-                "W",
-                "verification.codes",
-                "R",
-                "code.deliveries",
-                "W",
-                "telegram.updates",
-                "RW",
-                "telegram.registration.replies",
-                "R",
-                "telegram.verification.replies",
-                "R");
-        // The contract's topic table, plus each service's own reply topics; nothing else.
+        // The bot's own command topics and their dead letters, as deploy/kafka-init.sh grants them, whether a service
+        // made them yet or not.
+        stack.ensureTopics(List.of(
+                "chat.registrations", "chat.verifications", "chat.registrations-dlt", "chat.verifications-dlt"));
+        // Today's bot still writes the gateway's command topics too (issue 19, item 1, moves it onto chat.*).
+        Map<String, String> bot = rights("""
+                chat.registrations W
+                chat.verifications W
+                registration.requests W
+                verification.requests W
+                verification.codes R
+                code.deliveries W
+                telegram.updates RW
+                telegram.updates-dlt W
+                verification.codes-dlt W
+                telegram.registration.replies R
+                telegram.verification.replies R""");
+        // The contract's topic table, plus each service's own reply topics and dead letters; nothing else.
         Map<String, Map<String, String>> expected = Map.of(
                 "verification-service",
-                Map.of(
-                        "registration.requests",
-                        "R",
-                        "verification.requests",
-                        "R",
-                        "chat.registrations",
-                        "R",
-                        "chat.verifications",
-                        "R",
-                        "verification.codes",
-                        "W",
-                        "user.events",
-                        "W",
-                        "gateway.registration.replies",
-                        "W",
-                        "gateway.verification.replies",
-                        "W",
-                        "telegram.registration.replies",
-                        "W",
-                        "telegram.verification.replies",
-                        "W"),
+                rights("""
+                        registration.requests R
+                        verification.requests R
+                        chat.registrations R
+                        chat.verifications R
+                        verification.codes W
+                        user.events W
+                        gateway.registration.replies W
+                        gateway.verification.replies W
+                        telegram.registration.replies W
+                        telegram.verification.replies W
+                        registration.requests-dlt W
+                        verification.requests-dlt W
+                        chat.registrations-dlt W
+                        chat.verifications-dlt W"""),
                 "gateway-service",
-                Map.of(
-                        "registration.requests",
-                        "W",
-                        "verification.requests",
-                        "W",
-                        "gateway.registration.replies",
-                        "R",
-                        "gateway.verification.replies",
-                        "R"),
+                rights("""
+                        registration.requests W
+                        verification.requests W
+                        gateway.registration.replies R
+                        gateway.verification.replies R"""),
                 "telegram-service",
                 bot,
                 "sandbox-bot",
                 bot,
                 "operator",
-                Map.of("user.events", "R", "code.deliveries", "R"));
+                rights("""
+                        user.events R
+                        code.deliveries R"""));
         List<String> topics = List.of(
                 "chat.registrations",
                 "chat.verifications",
@@ -188,7 +175,13 @@ class ComposeEndToEndTests {
                 "gateway.verification.replies",
                 "telegram.registration.replies",
                 "telegram.verification.replies",
-                "telegram.updates");
+                "telegram.updates",
+                "registration.requests-dlt",
+                "verification.requests-dlt",
+                "chat.registrations-dlt",
+                "chat.verifications-dlt",
+                "verification.codes-dlt",
+                "telegram.updates-dlt");
 
         for (Map.Entry<String, Map<String, String>> principal : expected.entrySet()) {
             assertThat(stack.access(principal.getKey(), topics))
@@ -276,7 +269,7 @@ class ComposeEndToEndTests {
 
     @Test
     @Order(9)
-    void theSandboxRefusesToRunBesideARealBotAndARealBotLocksTheSandboxsPrincipalOut() throws Exception {
+    void theSandboxRefusesToRunBesideARealBotAndARealBotRefusesToStartOnASandboxsData() throws Exception {
         stack.writeSecret("telegram-bot-token", "123456:a-real-bot");
         try {
             DockerCompose.Result sandbox = stack.compose().run("run", "--rm", "--no-deps", "sandbox-init");
@@ -284,12 +277,8 @@ class ComposeEndToEndTests {
 
             assertThat(sandbox.succeeded()).as(sandbox.output()).isFalse();
             assertThat(sandbox.output()).contains("the sandbox refuses to run beside a real bot");
-            assertThat(init.succeeded()).as(init.output()).isTrue();
-            try (Admin sandboxBot = Admin.create(stack.client("sandbox-bot"))) {
-                assertThatThrownBy(
-                                () -> sandboxBot.describeCluster().clusterId().get())
-                        .hasCauseInstanceOf(SaslAuthenticationException.class);
-            }
+            assertThat(init.succeeded()).as(init.output()).isFalse();
+            assertThat(init.output()).contains("a real bot refuses to start where a sandbox ran");
         } finally {
             stack.writeSecret("telegram-bot-token", "");
         }
@@ -302,6 +291,13 @@ class ComposeEndToEndTests {
 
         assertThat(down.succeeded()).as(down.output()).isTrue();
         assertThat(stack.compose().leftovers()).isEmpty();
+    }
+
+    /** A table of lines "topic rights" (R, W or RW) as a map. */
+    private static Map<String, String> rights(String table) {
+        return table.lines()
+                .map(line -> line.strip().split(" "))
+                .collect(Collectors.toMap(row -> row[0], row -> row[1]));
     }
 
     private KafkaProducer<String, String> producer(String principal) {
