@@ -18,22 +18,26 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * compose.yaml held to the contract by reading it: images, ports, settings, secrets and health checks;
- * and, where Debian's docker-compose is installed, by its own parser. {@link ComposeFlowTests} starts it.
+ * and, where Debian's docker-compose is installed, by its own parser. {@link ComposeEndToEndTests} starts it.
  */
 class ComposeFileTests {
 
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Map<String, Integer> CONTRACT_PORTS =
             Map.of("gateway-service", 8080, "verification-service", 8081, "telegram-service", 8082);
-    private static final Map<String, String> KAFKA_USERS = Map.of(
+    /** Each service's Kafka principal and the secret file of its password. */
+    private static final Map<String, List<String>> KAFKA_USERS = Map.of(
             "gateway-service",
-            "KAFKA_GATEWAY_PASSWORD",
+            List.of("gateway-service", "kafka-gateway-password"),
             "verification-service",
-            "KAFKA_VERIFICATION_PASSWORD",
+            List.of("verification-service", "kafka-verification-password"),
             "telegram-service",
-            "KAFKA_TELEGRAM_PASSWORD",
+            List.of("telegram-service", "kafka-telegram-password"),
             "sandbox-bot",
-            "KAFKA_TELEGRAM_PASSWORD");
+            List.of("sandbox-bot", "kafka-sandbox-bot-password"));
+    /** Compose's interpolation of a secret from the host's environment ({@code $$} escapes it for the container). */
+    private static final Pattern SECRET_FROM_THE_HOST =
+            Pattern.compile("(?<!\\$)\\$\\{\\w*(PASSWORD|SECRET|TOKEN|API_KEY)");
 
     private final Map<String, Object> services = section(read(), "services");
 
@@ -48,7 +52,10 @@ class ComposeFileTests {
         assertThat(kafka.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")).isEqualTo("false");
         // The unauthenticated super user exists only on listeners bound to the container's loopback address.
         assertThat(kafka.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))
-                .isEqualTo("INTERNAL:SASL_PLAINTEXT,HOST:SASL_PLAINTEXT,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                .isEqualTo("INTERNAL:SASL_SSL,HOST:SASL_SSL,BROKER:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        assertThat(kafka.get("KAFKA_SSL_KEYSTORE_LOCATION")).isEqualTo("/etc/kafka/tls/broker.pem");
+        assertThat(section(section(service("kafka"), "depends_on"), "kafka-tls"))
+                .containsEntry("condition", "service_completed_successfully");
         assertThat(kafka.get("KAFKA_LISTENERS"))
                 .asString()
                 .contains("BROKER://127.0.0.1:", "CONTROLLER://127.0.0.1:")
@@ -91,6 +98,9 @@ class ComposeFileTests {
         assertThat(section(section(service("sandbox-bot"), "build"), "args").get("SERVICE"))
                 .isEqualTo("telegram-service");
         assertThat(list(service("gateway-service"), "ports")).containsExactly("${LMS_GATEWAY_PORT:-8080}:8080");
+        // The published port serves the API and /docs; the actuator answers on a port only the network reaches.
+        assertThat(environment("gateway-service").get("MANAGEMENT_SERVER_PORT")).isEqualTo(9080);
+        assertThat(list(service("gateway-service"), "expose")).containsExactly("9080");
         // Actuator only, and unpublished so that they can be scaled: reachable inside the network.
         assertThat(list(service("verification-service"), "expose")).containsExactly("8081");
         assertThat(list(service("telegram-service"), "expose")).containsExactly("8082");
@@ -121,31 +131,54 @@ class ComposeFileTests {
     }
 
     @Test
-    void everyServiceReachesKafkaAsItsOwnPrincipalAndOnlyVerificationServiceThePostgresDatabase() {
-        for (Map.Entry<String, String> user : KAFKA_USERS.entrySet()) {
+    void everyServiceReachesKafkaOverTlsAsItsOwnPrincipalAndOnlyVerificationServiceThePostgresDatabase() {
+        for (Map.Entry<String, List<String>> user : KAFKA_USERS.entrySet()) {
             Map<String, Object> environment = environment(user.getKey());
-            String principal = user.getKey().equals("sandbox-bot") ? "telegram-service" : user.getKey();
+            String principal = user.getValue().get(0);
+            String secret = user.getValue().get(1);
             assertThat(environment.get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
                     .as(principal)
                     .isEqualTo("kafka:9092");
-            assertThat(environment.get("SPRING_KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_PLAINTEXT");
+            assertThat(environment.get("SPRING_KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
+            assertThat(environment.get("SPRING_KAFKA_SSL_TRUST_STORE_LOCATION"))
+                    .isEqualTo("file:/etc/kafka-tls/ca.crt");
+            assertThat(list(service(user.getKey()), "volumes")).contains("kafka-tls-ca:/etc/kafka-tls:ro");
             assertThat(environment.get("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM"))
                     .isEqualTo("SCRAM-SHA-512");
             assertThat(environment.get("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
                     .asString()
-                    .contains("username=\"" + principal + "\"", "password=\"${" + user.getValue() + ":-}\"");
+                    .contains("username=\"$${LMS_KAFKA_USER}\"", "password=\"$${LMS_KAFKA_PASSWORD}\"");
+            assertThat(environment)
+                    .containsEntry("LMS_KAFKA_USER", principal)
+                    .containsEntry("LMS_KAFKA_PASSWORD_FILE", "/run/secrets/" + secret);
+            assertThat(list(service(user.getKey()), "secrets")).contains(secret);
             assertThat(environment.get("SPRING_KAFKA_ADMIN_MODIFY_TOPIC_CONFIGS"))
                     .isEqualTo("true");
-            assertThat(section(section(service(user.getKey()), "depends_on"), "kafka-init"))
-                    .containsEntry("condition", "service_completed_successfully");
-            assertThat(environment("kafka-init")).containsEntry(user.getValue(), "${" + user.getValue() + ":-}");
         }
+        for (String name : List.of("verification-service", "gateway-service", "telegram-service")) {
+            assertThat(section(section(service(name), "depends_on"), "kafka-init"))
+                    .containsEntry("condition", "service_completed_successfully");
+        }
+        assertThat(list(service("kafka-init"), "secrets"))
+                .contains(
+                        "kafka-verification-password",
+                        "kafka-gateway-password",
+                        "kafka-telegram-password",
+                        "kafka-operator-password")
+                .doesNotContain("kafka-sandbox-bot-password");
         Map<String, Object> postgres = environment("postgres");
         Map<String, Object> verification = environment("verification-service");
         assertThat(verification.get("SPRING_DATASOURCE_URL"))
                 .isEqualTo("jdbc:postgresql://postgres:5432/" + postgres.get("POSTGRES_DB"));
-        assertThat(verification.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
-        assertThat(verification.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+        // The owner migrates; the service's own connections may only read and change rows.
+        assertThat(verification.get("SPRING_FLYWAY_USER")).isEqualTo(postgres.get("POSTGRES_USER"));
+        assertThat(verification.get("SPRING_FLYWAY_PASSWORD_FILE")).isEqualTo(postgres.get("POSTGRES_PASSWORD_FILE"));
+        assertThat(verification.get("SPRING_DATASOURCE_USERNAME"))
+                .isEqualTo("lms_app")
+                .isNotEqualTo(postgres.get("POSTGRES_USER"));
+        assertThat(verification.get("SPRING_DATASOURCE_PASSWORD_FILE")).isEqualTo("/run/secrets/postgres-app-password");
+        assertThat(list(service("postgres"), "volumes"))
+                .contains("./deploy/postgres-app-role.sh:/docker-entrypoint-initdb.d/app-role.sh:ro");
         assertThat(environment("gateway-service")).doesNotContainKey("SPRING_DATASOURCE_URL");
         assertThat(environment("telegram-service")).doesNotContainKey("SPRING_DATASOURCE_URL");
     }
@@ -162,18 +195,39 @@ class ComposeFileTests {
         assertThat(environment("gateway-service"))
                 .contains(
                         Map.entry("GATEWAY_REPLY_TIMEOUT", "${GATEWAY_REPLY_TIMEOUT:-5s}"),
-                        Map.entry("GATEWAY_API_KEY", "${GATEWAY_API_KEY:-}"));
+                        Map.entry("GATEWAY_API_KEY_FILE", "/run/secrets/gateway-api-key"));
         assertThat(environment("telegram-service"))
                 .contains(
-                        Map.entry("TELEGRAM_BOT_TOKEN", "${TELEGRAM_BOT_TOKEN:-}"),
+                        Map.entry("TELEGRAM_BOT_TOKEN_FILE", "/run/secrets/telegram-bot-token"),
                         Map.entry("TELEGRAM_API_URL", "${TELEGRAM_API_URL:-https://api.telegram.org}"));
     }
 
     @Test
-    void secretsComeOnlyFromTheEnvironmentAndProdGuardsTheRealServices() {
-        assertThat(environment("verification-service").get("VERIFICATION_CODE_SECRET"))
-                .isEqualTo("${VERIFICATION_CODE_SECRET:-}");
-        assertThat(environment("postgres").get("POSTGRES_PASSWORD")).isEqualTo("${POSTGRES_PASSWORD:-}");
+    void secretsAreFilesThatNoContainerHasInItsEnvironmentAndProdGuardsTheRealServices() {
+        Map<String, Object> secrets = section(read(), "secrets");
+        assertThat(secrets)
+                .allSatisfy((name, secret) -> assertThat(((Map<?, ?>) secret).get("file"))
+                        .isEqualTo("${LMS_SECRETS_DIR:-./secrets}/" + name));
+        services.forEach((name, service) -> {
+            Map<?, ?> settings = (Map<?, ?>) ((Map<?, ?>) service).get("environment");
+            if (settings == null) {
+                return;
+            }
+            settings.forEach((variable, value) -> {
+                // A secret's variable names a file this container has; no value takes a secret from the host.
+                if (variable.toString().endsWith("_FILE")) {
+                    assertThat(value).as("%s %s", name, variable).asString().startsWith("/run/secrets/");
+                    assertThat(list(service(name.toString()), "secrets"))
+                            .contains(value.toString().substring("/run/secrets/".length()));
+                }
+                assertThat(String.valueOf(value))
+                        .as("%s %s", name, variable)
+                        .doesNotContainPattern(SECRET_FROM_THE_HOST);
+            });
+        });
+        assertThat(environment("verification-service"))
+                .containsEntry("VERIFICATION_CODE_SECRET_FILE", "/run/secrets/verification-code-secret");
+        assertThat(environment("postgres")).containsEntry("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres-password");
         for (String name : CONTRACT_PORTS.keySet()) {
             assertThat(environment(name).get("SPRING_PROFILES_ACTIVE")).as(name).isEqualTo("prod");
         }
@@ -190,6 +244,35 @@ class ComposeFileTests {
                 .singleElement()
                 .asString()
                 .startsWith("127.0.0.1:");
+    }
+
+    @Test
+    void everyContainerRunsWithoutCapabilitiesNorNewPrivilegesOnAReadOnlyRootFileSystem() {
+        assertThat(services).allSatisfy((name, service) -> {
+            Map<?, ?> settings = (Map<?, ?>) service;
+            assertThat(settings.get("cap_drop")).as(name).isEqualTo(List.of("ALL"));
+            assertThat(settings.get("security_opt")).as(name).isEqualTo(List.of("no-new-privileges:true"));
+            assertThat(settings.get("read_only")).as(name).isEqualTo(true);
+        });
+        // Only the one that hands the broker its key may change a file's owner.
+        assertThat(services)
+                .allSatisfy((name, service) -> assertThat(((Map<?, ?>) service).get("cap_add"))
+                        .as(name)
+                        .isEqualTo(name.equals("kafka-tls") ? List.of("CHOWN") : null));
+    }
+
+    @Test
+    void theSandboxStartsOnlyWhereThereIsNoRealBotAndAsAPrincipalOfItsOwn() {
+        Map<String, Object> init = service("sandbox-init");
+        assertThat(init.get("profiles")).isEqualTo(List.of("sandbox"));
+        assertThat(init.get("entrypoint")).isEqualTo(List.of("bash", "/kafka-init.sh", "sandbox-bot"));
+        assertThat(list(init, "secrets")).containsExactlyInAnyOrder("kafka-sandbox-bot-password", "telegram-bot-token");
+        for (String name : List.of("telegram-sandbox", "sandbox-bot")) {
+            assertThat(section(section(service(name), "depends_on"), "sandbox-init"))
+                    .as(name)
+                    .containsEntry("condition", "service_completed_successfully");
+        }
+        assertThat(list(service("sandbox-bot"), "secrets")).containsExactly("kafka-sandbox-bot-password");
     }
 
     @Test

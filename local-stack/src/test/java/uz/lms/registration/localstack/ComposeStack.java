@@ -3,11 +3,15 @@ package uz.lms.registration.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,16 +24,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,22 +64,30 @@ final class ComposeStack implements AutoCloseable {
             "lms-registration-e2e-" + ProcessHandle.current().pid();
 
     private static final Pattern CODE = Pattern.compile("<code>(\\d{6})</code>");
+    /** Each Kafka principal's password: its secret file. */
     private static final Map<String, String> PASSWORDS = Map.of(
             "verification-service",
-            "KAFKA_VERIFICATION_PASSWORD",
+            "kafka-verification-password",
             "gateway-service",
-            "KAFKA_GATEWAY_PASSWORD",
+            "kafka-gateway-password",
             "telegram-service",
-            "KAFKA_TELEGRAM_PASSWORD",
+            "kafka-telegram-password",
             "operator",
-            "KAFKA_OPERATOR_PASSWORD");
+            "kafka-operator-password",
+            "sandbox-bot",
+            "kafka-sandbox-bot-password");
+    /** Without an API key and without a bot token: empty files. */
+    private static final List<String> EMPTY_SECRETS = List.of("gateway-api-key", "telegram-bot-token");
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> environment = new HashMap<>();
+    private final Map<String, String> secrets = new HashMap<>();
+    private final Path secretsDirectory;
     private final DockerCompose compose;
     private TopicRecorder userEvents;
+    private String kafkaCa;
 
     private ComposeStack() {
         environment.putAll(Map.of(
@@ -81,21 +97,18 @@ final class ComposeStack implements AutoCloseable {
                 String.valueOf(SystemProcess.freePort()),
                 "LMS_KAFKA_PORT",
                 String.valueOf(SystemProcess.freePort()),
-                "VERIFICATION_CODE_SECRET",
-                secret(),
-                "POSTGRES_PASSWORD",
-                secret(),
                 "GATEWAY_REPLY_TIMEOUT",
                 "20s",
                 "TELEGRAM_REPLY_TIMEOUT",
                 "20s"));
         // As `docker compose --profile sandbox ...`, for every command.
         environment.put("COMPOSE_PROFILES", "sandbox");
-        PASSWORDS.values().forEach(variable -> environment.put(variable, secret()));
         DockerCompose.Availability availability = DockerCompose.find(ROOT, PROJECT, environment);
         Prerequisite.require(
                 availability.compose() != null, "compose.yaml cannot be started here: " + availability.whyNot());
         compose = availability.compose();
+        secretsDirectory = writeSecrets();
+        environment.put("LMS_SECRETS_DIR", secretsDirectory.toString());
         try {
             DockerCompose.Result build = compose.run("build");
             assertThat(build.succeeded()).as(build.output()).isTrue();
@@ -104,6 +117,9 @@ final class ComposeStack implements AutoCloseable {
                     "%s: images built in %d s, stack up and healthy in %d s%n",
                     compose.version(), build.took().toSeconds(), up.took().toSeconds());
             assertThat(up.succeeded()).as("%s%n%s", up.output(), logs()).isTrue();
+            DockerCompose.Result ca = compose.exec("gateway-service", 1, "cat", "/etc/kafka-tls/ca.crt");
+            assertThat(ca.output()).as(ca.output()).contains("BEGIN CERTIFICATE");
+            kafkaCa = ca.output().strip();
             userEvents = TopicRecorder.start(client("operator"), Topics.USER_EVENTS);
         } catch (RuntimeException | Error e) {
             close();
@@ -149,17 +165,55 @@ final class ComposeStack implements AutoCloseable {
         return userEvents.values(JsonNode.class, telegramId);
     }
 
-    /** A Kafka client on the host listener, as {@code principal}. */
+    /**
+     * A Kafka client on the host listener, as {@code principal}, over TLS: it trusts the CA that the stack made at
+     * its start, and checks that the broker's certificate names localhost.
+     */
     Map<String, Object> client(String principal) {
         Map<String, Object> client = new HashMap<>();
         client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + environment.get("LMS_KAFKA_PORT"));
-        client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+        client.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+        client.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        client.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, kafkaCa);
         client.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
         client.put(
                 SaslConfigs.SASL_JAAS_CONFIG,
                 "org.apache.kafka.common.security.scram.ScramLoginModule required" + " username=\"" + principal
-                        + "\" password=\"" + environment.get(PASSWORDS.get(principal)) + "\";");
+                        + "\" password=\"" + secrets.get(PASSWORDS.get(principal)) + "\";");
         return client;
+    }
+
+    /** Creates these topics as verification-service, which may, where no service has created them yet. */
+    void ensureTopics(List<String> topics) throws InterruptedException {
+        try (Admin admin = Admin.create(client("verification-service"))) {
+            for (String topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                            .all()
+                            .get();
+                } catch (ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(TopicExistsException.class);
+                }
+            }
+        }
+    }
+
+    /** Every secret's content, by its file's name. */
+    Map<String, String> secrets() {
+        return Map.copyOf(secrets);
+    }
+
+    /** Replaces a secret's file, as an operator would; containers see it at once (their mounts are the file). */
+    void writeSecret(String name, String content) throws IOException {
+        Files.writeString(secretsDirectory.resolve(name), content);
+        secrets.put(name, content);
+    }
+
+    /** {@code psql} as the database's owner, inside the PostgreSQL container: what it printed, errors included. */
+    String psql(String sql) {
+        return compose.exec("postgres", 1, "psql", "-U", "lms", "-d", "lms", "-tA", "-c", sql)
+                .output()
+                .strip();
     }
 
     /** Joins {@code group} as {@code principal} and polls {@code topic} once. */
@@ -261,14 +315,19 @@ final class ComposeStack implements AutoCloseable {
                 message -> CODE.matcher(message.get("text").asString()).find());
     }
 
-    /** POSTs {@code body} to the gateway. */
+    /** POSTs {@code body} to the gateway's published port. */
     HttpResponse<String> gateway(String path, String body) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + environment.get("LMS_GATEWAY_PORT") + path))
+                HttpRequest.newBuilder(gatewayUrl(path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GETs {@code path} from the gateway's published port. */
+    HttpResponse<String> gatewayGet(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(gatewayUrl(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String codeIn(JsonNode message) {
@@ -277,14 +336,29 @@ final class ComposeStack implements AutoCloseable {
         return matcher.group(1);
     }
 
-    /** Takes the stack down, if a test has not. */
+    /** Takes the stack down, if a test has not, and deletes its secrets. */
     @Override
     public void close() {
-        if (!compose.leftovers().isEmpty()) {
-            down();
-        } else if (userEvents != null) {
-            userEvents.close();
+        try {
+            if (!compose.leftovers().isEmpty()) {
+                down();
+            } else if (userEvents != null) {
+                userEvents.close();
+            }
+        } finally {
+            try (Stream<Path> files = Files.list(secretsDirectory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+                Files.delete(secretsDirectory);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+    }
+
+    private URI gatewayUrl(String path) {
+        return URI.create("http://127.0.0.1:" + environment.get("LMS_GATEWAY_PORT") + path);
     }
 
     private URI sandboxUrl(String path) {
@@ -294,6 +368,30 @@ final class ComposeStack implements AutoCloseable {
     private String logs() {
         return compose.run(Duration.ofSeconds(60), "logs", "--no-color", "--tail", "40")
                 .output();
+    }
+
+    /**
+     * The stack's secrets, as docs/operations.md has an operator make them: a folder only its owner opens, files
+     * everyone may read, for compose mounts each file as it is and the containers run as other users.
+     */
+    private Path writeSecrets() {
+        try {
+            Path directory = Files.createTempDirectory(
+                    "compose-secrets",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            PASSWORDS.values().forEach(name -> secrets.put(name, secret()));
+            secrets.put("verification-code-secret", secret());
+            secrets.put("postgres-password", secret());
+            secrets.put("postgres-app-password", secret());
+            EMPTY_SECRETS.forEach(name -> secrets.put(name, ""));
+            for (Map.Entry<String, String> secret : secrets.entrySet()) {
+                Path file = Files.writeString(directory.resolve(secret.getKey()), secret.getValue());
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String secret() {

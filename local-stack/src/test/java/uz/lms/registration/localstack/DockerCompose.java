@@ -127,10 +127,22 @@ final class DockerCompose {
         return run(Duration.ofSeconds(60), arguments.toArray(String[]::new));
     }
 
+    /** The environment of every container of the project, as {@code docker inspect} shows it to whoever may run it. */
+    String containersEnvironments() {
+        List<String> inspect = new ArrayList<>(List.of("docker", "inspect", "--format", "{{json .Config.Env}}"));
+        run(directory, Map.of(), Duration.ofSeconds(60), "docker", "ps", "--all", "--quiet", "--filter", projectLabel())
+                .output()
+                .lines()
+                .filter(line -> !line.isBlank())
+                .forEach(inspect::add);
+        return run(directory, Map.of(), Duration.ofSeconds(60), inspect.toArray(String[]::new))
+                .output();
+    }
+
     /** What Docker still holds of the project: containers, volumes, networks. */
     List<String> leftovers() {
         List<String> left = new ArrayList<>();
-        String label = "label=com.docker.compose.project=" + project;
+        String label = projectLabel();
         for (List<String> listing : List.of(
                 List.of("docker", "ps", "--all", "--quiet", "--filter", label),
                 List.of("docker", "volume", "ls", "--quiet", "--filter", label),
@@ -143,6 +155,10 @@ final class DockerCompose {
                     .forEach(left::add);
         }
         return left;
+    }
+
+    private String projectLabel() {
+        return "label=com.docker.compose.project=" + project;
     }
 
     private static Result run(Path directory, Map<String, String> environment, Duration timeout, String... command) {

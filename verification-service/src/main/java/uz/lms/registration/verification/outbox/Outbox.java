@@ -47,7 +47,7 @@ public class Outbox {
             Entry entry = entries.get(i);
             topics[i] = entry.topic();
             keys[i] = Topics.key(entry.telegramId());
-            payloads[i] = cipher.seal(json.writeValueAsBytes(entry.value()));
+            payloads[i] = cipher.seal(entry.topic(), (String) keys[i], json.writeValueAsBytes(entry.value()));
         }
         List<Long> ids = jdbc.sql("""
                         INSERT INTO outbox (topic, record_key, payload)

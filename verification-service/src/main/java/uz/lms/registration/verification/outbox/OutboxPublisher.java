@@ -23,8 +23,8 @@ import org.springframework.transaction.annotation.Transactional;
  * row); every row is sent at once and the acknowledgements awaited together; a row whose send failed is put
  * back, under its own id, in the same transaction, for the next sweep; the commit then makes the rest final.
  * At least once: a crash before the commit restores every row, and consumers deduplicate by
- * {@code event_id}. A row that cannot be opened is dropped: it never will be, and it would hold back the
- * user's later records.
+ * {@code event_id}. A row that cannot be opened (another secret, or a payload sealed for another topic or key:
+ * {@link PayloadCipher}) is dropped: it never will be, and it would hold back the user's later records.
  */
 @Component
 class OutboxPublisher {
@@ -110,7 +110,8 @@ class OutboxPublisher {
                 if (e.getCause() instanceof Unopenable) {
                     log.error(
                             "record for {} dropped: its payload cannot be opened, was it sealed under another "
-                                    + "verification.code-secret?",
+                                    + "verification.code-secret, for another topic or key, or before payloads "
+                                    + "were bound to them?",
                             row.topic());
                 } else {
                     log.warn("record for {} not published, the sweep will retry: {}", row.topic(), e.toString());
@@ -138,7 +139,7 @@ class OutboxPublisher {
     private CompletableFuture<?> send(Row row) {
         byte[] payload;
         try {
-            payload = cipher.open(row.payload());
+            payload = cipher.open(row.topic(), row.recordKey(), row.payload());
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(new Unopenable());
         }

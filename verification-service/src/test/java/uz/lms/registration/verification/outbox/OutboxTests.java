@@ -24,10 +24,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.transaction.support.TransactionTemplate;
+import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.testsupport.TopicRecorder;
 import uz.lms.registration.verification.TestClient;
 import uz.lms.registration.verification.VerificationServiceTest;
 
@@ -161,7 +163,10 @@ class OutboxTests extends VerificationServiceTest {
         return jdbc.sql("""
                         INSERT INTO outbox (topic, record_key, payload, created_at)
                         VALUES (?, ?, ?, now() + interval '1 hour') RETURNING id""")
-                .params(topic, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(event)))
+                .params(
+                        topic,
+                        Topics.key(telegramId),
+                        cipher.seal(topic, Topics.key(telegramId), json.writeValueAsBytes(event)))
                 .query(Long.class)
                 .single();
     }
@@ -187,7 +192,10 @@ class OutboxTests extends VerificationServiceTest {
         var event = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
         jdbc.sql(
                         "INSERT INTO outbox (topic, record_key, payload, created_at) VALUES (?, ?, ?, now() - interval '1 minute')")
-                .params(Topics.USER_EVENTS, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(event)))
+                .params(
+                        Topics.USER_EVENTS,
+                        Topics.key(telegramId),
+                        cipher.seal(Topics.USER_EVENTS, Topics.key(telegramId), json.writeValueAsBytes(event)))
                 .update();
 
         await().atMost(Duration.ofSeconds(15))
@@ -239,7 +247,10 @@ class OutboxTests extends VerificationServiceTest {
         var leftBehind = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
         // A record whose publish failed moments ago: the sweep will take it once it is a second old.
         jdbc.sql("INSERT INTO outbox (topic, record_key, payload) VALUES (?, ?, ?)")
-                .params(Topics.USER_EVENTS, Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(leftBehind)))
+                .params(
+                        Topics.USER_EVENTS,
+                        Topics.key(telegramId),
+                        cipher.seal(Topics.USER_EVENTS, Topics.key(telegramId), json.writeValueAsBytes(leftBehind)))
                 .update();
 
         assertThat(client.register(telegramId, newPhoneNumber())).isEqualTo(new CodeSent(60));
@@ -276,6 +287,60 @@ class OutboxTests extends VerificationServiceTest {
     }
 
     @Test
+    void aSealedCodeCopiedOntoATopicAnyoneReadsOrToAnotherUserIsDroppedNotPublished() {
+        long owner = newTelegramId();
+        long other = newTelegramId();
+        UUID copied = UUID.randomUUID();
+        byte[] sealedCode = cipher.seal(
+                Topics.VERIFICATION_CODES,
+                Topics.key(owner),
+                json.writeValueAsBytes(new DeliverCode(
+                        copied,
+                        clock.instant(),
+                        owner,
+                        "348291",
+                        clock.instant().plusSeconds(60),
+                        "uz")));
+        // As whoever may write the outbox would: the owner's sealed code in a row of user.events, which anyone may
+        // read, and in a row of verification.codes keyed to another user, both left behind for the sweep.
+        jdbc.sql("""
+                        INSERT INTO outbox (topic, record_key, payload, created_at)
+                        VALUES (?, ?, ?, now() - interval '1 minute'), (?, ?, ?, now() - interval '1 minute')""")
+                .params(
+                        Topics.USER_EVENTS,
+                        Topics.key(owner),
+                        sealedCode,
+                        Topics.VERIFICATION_CODES,
+                        Topics.key(other),
+                        sealedCode)
+                .update();
+
+        // Each user's own records wait for the older row on their topic and key: they come once it is handled.
+        assertThat(client.register(owner, newPhoneNumber())).isEqualTo(new CodeSent(60));
+        assertThat(client.register(other, newPhoneNumber())).isEqualTo(new CodeSent(60));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(valuesUnder(userEvents, owner)).hasSize(2);
+            assertThat(valuesUnder(codes, other)).hasSize(1);
+        });
+        assertThat(valuesUnder(userEvents, owner)).noneMatch(value -> value.contains(copied.toString()));
+        assertThat(valuesUnder(codes, other)).noneMatch(value -> value.contains(copied.toString()));
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE record_key IN (?, ?)")
+                        .params(Topics.key(owner), Topics.key(other))
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    /** The raw values {@code recorder} holds under the user's key. */
+    private static List<String> valuesUnder(TopicRecorder recorder, long telegramId) {
+        return recorder.records().stream()
+                .filter(record -> Topics.key(telegramId).equals(record.key()))
+                .map(record -> new String(record.value(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    @Test
     void aRowThatCannotBePublishedForLongShowsInHealth() {
         long telegramId = newTelegramId();
         var event = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
@@ -283,7 +348,9 @@ class OutboxTests extends VerificationServiceTest {
         Long id = jdbc.sql("""
                         INSERT INTO outbox (topic, record_key, payload, created_at)
                         VALUES ('no such topic!', ?, ?, now() - interval '2 minutes') RETURNING id""")
-                .params(Topics.key(telegramId), cipher.seal(json.writeValueAsBytes(event)))
+                .params(
+                        Topics.key(telegramId),
+                        cipher.seal("no such topic!", Topics.key(telegramId), json.writeValueAsBytes(event)))
                 .query(Long.class)
                 .single();
         try {
