@@ -126,7 +126,8 @@ banner() {
         echo "   Telegram     your bot, through ${TELEGRAM_API_URL:-https://api.telegram.org}"
     fi
     echo "   Kafka        $kafka   topics: registration.requests, verification.requests,"
-    echo "                verification.codes, user.events, code.deliveries (+ -dlt)"
+    echo "                chat.registrations, chat.verifications, verification.codes, user.events,"
+    echo "                code.deliveries (+ -dlt)"
     echo "   Watch them   ./run.sh watch   (in another terminal: every record as it passes, codes and phone numbers masked)"
     echo "   PostgreSQL   ${SPRING_DATASOURCE_URL:-}"
     echo "   Health       $gateway/actuator/health, :$(port_of verification-service) and :$(port_of telegram-service) likewise"

@@ -104,8 +104,7 @@ OWN=(--operation Create --operation DescribeConfigs --operation AlterConfigs)
 # the bot's alone (the contract's table); it still writes registration.requests and verification.requests, which
 # the gateway shares, until it sends its commands on chat.* (issue 19, item 1).
 bot() {
-    allow "$1" --operation Write --topic chat.registrations --topic chat.verifications \
-        --topic registration.requests --topic verification.requests
+    allow "$1" --operation Write --topic chat.registrations --topic chat.verifications
     allow "$1" --operation Read --topic verification.codes \
         --group telegram-poller --group telegram-conversation --group telegram-code-delivery
     allow "$1" "${OWN[@]}" --operation Read \

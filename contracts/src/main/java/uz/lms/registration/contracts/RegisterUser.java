@@ -1,10 +1,10 @@
 package uz.lms.registration.contracts;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -15,9 +15,16 @@ import java.util.regex.Pattern;
  * idempotency key: a redelivered command gets the first answer again and changes nothing.
  * An invalid command cannot be built, nor read off the wire.
  *
+ * <p>What it may do follows from its topic ({@link Topics}): on {@link Topics#CHAT_REGISTRATIONS} the number is
+ * Telegram's attestation; on {@link Topics#REGISTRATION_REQUESTS} it is a caller's, which gets a code only for
+ * the number the user shared with the bot, unless verification-service trusts callers' numbers.
+ *
  * @param phoneNumber E.164, already normalized by the sender
  * @param language    {@code uz}, {@code ru} or {@code en}: the language the code is delivered in
- * @param source      who vouches for {@code phone_number}, and so what the command may do
+ * @param vouched     the gateway trusts its callers' numbers ({@code gateway.trust-caller-phone-numbers}). It can
+ *                    only hold authority back, never grant it: a caller's number is believed only when this is
+ *                    set and verification-service trusts callers' numbers itself. Written only when set; the bot
+ *                    never sets it, and on the bot's topic it means nothing
  */
 public record RegisterUser(
         @JsonProperty("event_id") UUID eventId,
@@ -25,7 +32,9 @@ public record RegisterUser(
         @JsonProperty("telegram_id") long telegramId,
         @JsonProperty("phone_number") String phoneNumber,
         @JsonProperty("language") String language,
-        @JsonProperty("source") Source source) {
+        // Absent reads as false: Jackson 3 would refuse a missing primitive otherwise.
+        @JsonProperty("vouched") @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY)
+        boolean vouched) {
 
     /** The languages the bot speaks. */
     public static final Set<String> LANGUAGES = Set.of("uz", "ru", "en");
@@ -43,59 +52,12 @@ public record RegisterUser(
         if (!LANGUAGES.contains(language)) {
             throw new IllegalArgumentException("language must be one of " + LANGUAGES);
         }
-        Objects.requireNonNull(source, "source");
     }
 
     @Override
     public String toString() {
         // Records print every component; a phone number has no business in a log line.
         return "RegisterUser[event_id=" + eventId + ", telegram_id=" + telegramId + ", language=" + language
-                + ", source=" + source.wireName() + "]";
-    }
-
-    /**
-     * Only Telegram can prove that a phone number belongs to a Telegram account, so only the bot
-     * binds a number to an account; the HTTP API asks for codes for numbers Telegram attested.
-     */
-    public enum Source {
-
-        /**
-         * The bot, from a contact the user shared in a private chat ({@code contact.user_id == from.id}):
-         * attests the number as the account's, creating the user or replacing an unverified user's number.
-         */
-        TELEGRAM_CONTACT("telegram_contact"),
-
-        /**
-         * The gateway: a code only for an existing, unverified user whose number is the one Telegram
-         * attested and equals {@code phone_number}. Never creates a user nor changes a number.
-         */
-        CALLER("caller"),
-
-        /**
-         * The gateway whose callers the operator trusts ({@code gateway.trust-caller-phone-numbers}): the
-         * specification's original flow, which may create the user or set an unverified user's number.
-         */
-        TRUSTED_CALLER("trusted_caller");
-
-        private final String wireName;
-
-        Source(String wireName) {
-            this.wireName = wireName;
-        }
-
-        @JsonValue
-        public String wireName() {
-            return wireName;
-        }
-
-        /** By wire name only: Jackson would also take an enum's index, {@code 0} or {@code "0"}. */
-        @JsonCreator
-        public static Source of(String wireName) {
-            return Arrays.stream(values())
-                    .filter(source -> source.wireName.equals(wireName))
-                    .findFirst()
-                    .orElseThrow(() ->
-                            new IllegalArgumentException("source must be telegram_contact, caller or trusted_caller"));
-        }
+                + ", vouched=" + vouched + "]";
     }
 }

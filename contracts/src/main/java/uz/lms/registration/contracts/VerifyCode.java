@@ -10,15 +10,16 @@ import java.util.regex.Pattern;
  * Command: check a code a user submitted. The {@code event_id} is the idempotency key.
  * An invalid command cannot be built, nor read off the wire.
  *
+ * <p>Which budget of wrong checks it spends follows from its topic ({@link Topics}): {@link Topics#CHAT_VERIFICATIONS}
+ * for codes typed in the chat, {@link Topics#VERIFICATION_REQUESTS} for checks over HTTP.
+ *
  * @param verificationCode the submitted candidate, six digits
- * @param channel          the path it came by: each has its own budget of wrong checks
  */
 public record VerifyCode(
         @JsonProperty("event_id") UUID eventId,
         @JsonProperty("occurred_at") Instant occurredAt,
         @JsonProperty("telegram_id") long telegramId,
-        @JsonProperty("verification_code") String verificationCode,
-        @JsonProperty("channel") Channel channel) {
+        @JsonProperty("verification_code") String verificationCode) {
 
     /** What a code is, issued or typed: ASCII digits only, so no other script's digits pass. */
     static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
@@ -31,13 +32,11 @@ public record VerifyCode(
         if (verificationCode == null || !SIX_DIGITS.matcher(verificationCode).matches()) {
             throw new IllegalArgumentException("verification_code must be six digits");
         }
-        Objects.requireNonNull(channel, "channel");
     }
 
     @Override
     public String toString() {
         // Records print every component; the candidate code must never reach a log.
-        return "VerifyCode[event_id=" + eventId + ", telegram_id=" + telegramId + ", channel=" + channel.wireName()
-                + "]";
+        return "VerifyCode[event_id=" + eventId + ", telegram_id=" + telegramId + "]";
     }
 }

@@ -18,50 +18,45 @@ class WireFormatTests {
 
     @Test
     void commandsAreSnakeCaseWithIsoTimestamps() {
-        String written = json.writeValueAsString(
-                new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz", RegisterUser.Source.TELEGRAM_CONTACT));
+        String written = json.writeValueAsString(new RegisterUser(ID, AT, 123456789L, "+998901234567", "uz", false));
 
         assertThat(written)
                 .isEqualTo("{\"event_id\":\"" + ID + "\",\"occurred_at\":\"2026-11-25T10:15:30Z\","
-                        + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\","
-                        + "\"source\":\"telegram_contact\"}");
+                        + "\"telegram_id\":123456789,\"phone_number\":\"+998901234567\",\"language\":\"uz\"}");
+        assertThat(json.writeValueAsString(new VerifyCode(ID, AT, 7L, "348291")))
+                .isEqualTo("{\"event_id\":\"" + ID + "\",\"occurred_at\":\"2026-11-25T10:15:30Z\","
+                        + "\"telegram_id\":7,\"verification_code\":\"348291\"}");
     }
 
     @Test
-    void commandsSayWhereTheyComeFromInSnakeCase() {
-        var caller = new RegisterUser(ID, AT, 7L, "+998901234567", "uz", RegisterUser.Source.CALLER);
-        var trusted = new RegisterUser(ID, AT, 7L, "+998901234567", "uz", RegisterUser.Source.TRUSTED_CALLER);
-        var chat = new VerifyCode(ID, AT, 7L, "348291", Channel.CHAT);
-        var api = new VerifyCode(ID, AT, 7L, "348291", Channel.API);
+    void aRegistrationTheGatewayVouchesForSaysSoAndReadsBack() {
+        var vouched = new RegisterUser(ID, AT, 7L, "+998901234567", "uz", true);
 
-        assertThat(json.writeValueAsString(caller)).endsWith(",\"source\":\"caller\"}");
-        assertThat(json.writeValueAsString(trusted)).endsWith(",\"source\":\"trusted_caller\"}");
-        assertThat(json.writeValueAsString(chat)).endsWith(",\"channel\":\"chat\"}");
-        assertThat(json.writeValueAsString(api)).endsWith(",\"channel\":\"api\"}");
-        assertThat(json.readValue(json.writeValueAsString(trusted), RegisterUser.class))
-                .isEqualTo(trusted);
-        assertThat(json.readValue(json.writeValueAsString(api), VerifyCode.class))
-                .isEqualTo(api);
+        assertThat(json.writeValueAsString(vouched)).endsWith(",\"vouched\":true}");
+        assertThat(json.readValue(json.writeValueAsString(vouched), RegisterUser.class))
+                .isEqualTo(vouched);
     }
 
     @Test
-    void aCommandThatDoesNotSayWhereItComesFromCannotBeReadOffTheWire() {
-        String noSource = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"+998901234567\","
+    void aRegistrationThatDoesNotSayItIsVouchedForIsNot() {
+        String unsaid = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"+998901234567\","
                 + "\"language\":\"uz\"}";
-        String unknownSource = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"phone_number\":\"+998901234567\","
-                + "\"language\":\"uz\",\"source\":\"gateway\"}";
-        String noChannel = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"verification_code\":\"123456\"}";
-        String unknownChannel = "{\"event_id\":\"" + ID + "\",\"telegram_id\":1,\"verification_code\":\"123456\","
-                + "\"channel\":\"CHAT\"}";
-        String channelIndex = unknownChannel.replace("\"CHAT\"", "0");
 
-        assertThatThrownBy(() -> json.readValue(noSource, RegisterUser.class)).hasMessageContaining("source");
-        assertThatThrownBy(() -> json.readValue(unknownSource, RegisterUser.class))
-                .hasMessageContaining("source");
-        assertThatThrownBy(() -> json.readValue(noChannel, VerifyCode.class)).hasMessageContaining("channel");
-        assertThatThrownBy(() -> json.readValue(unknownChannel, VerifyCode.class))
-                .hasMessageContaining("channel");
-        assertThatThrownBy(() -> json.readValue(channelIndex, VerifyCode.class)).hasMessageContaining("channel");
+        assertThat(json.readValue(unsaid, RegisterUser.class).vouched()).isFalse();
+    }
+
+    @Test
+    void theFieldsThatOnceClaimedAuthorityAreReadAsNothing() {
+        // Authority comes from the topic: a source or a channel in a record is ignored, as any unknown field is.
+        String claimsAttestation = "{\"event_id\":\"" + ID + "\",\"occurred_at\":\"" + AT
+                + "\",\"telegram_id\":1,\"phone_number\":\"+998901234567\","
+                + "\"language\":\"uz\",\"source\":\"telegram_contact\"}";
+        String claimsTheChat = "{\"event_id\":\"" + ID + "\",\"occurred_at\":\"" + AT
+                + "\",\"telegram_id\":1,\"verification_code\":\"123456\",\"channel\":\"chat\"}";
+
+        assertThat(json.readValue(claimsAttestation, RegisterUser.class))
+                .isEqualTo(new RegisterUser(ID, AT, 1L, "+998901234567", "uz", false));
+        assertThat(json.readValue(claimsTheChat, VerifyCode.class)).isEqualTo(new VerifyCode(ID, AT, 1L, "123456"));
     }
 
     @Test
@@ -149,9 +144,9 @@ class WireFormatTests {
 
     @Test
     void codesAndPhoneNumbersNeverShowInToString() {
-        assertThat(new VerifyCode(ID, AT, 7L, "348291", Channel.API).toString()).doesNotContain("348291");
+        assertThat(new VerifyCode(ID, AT, 7L, "348291").toString()).doesNotContain("348291");
         assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz").toString()).doesNotContain("348291");
-        assertThat(new RegisterUser(ID, AT, 7L, "+998901234567", "uz", RegisterUser.Source.CALLER).toString())
+        assertThat(new RegisterUser(ID, AT, 7L, "+998901234567", "uz", false).toString())
                 .doesNotContain("901234567");
     }
 
@@ -169,7 +164,7 @@ class WireFormatTests {
 
     @Test
     void unknownLanguagesAreRefused() {
-        assertThatThrownBy(() -> new RegisterUser(ID, AT, 1L, "+998901234567", "de", RegisterUser.Source.CALLER))
+        assertThatThrownBy(() -> new RegisterUser(ID, AT, 1L, "+998901234567", "de", false))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

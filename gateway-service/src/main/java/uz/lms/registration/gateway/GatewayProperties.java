@@ -20,7 +20,9 @@ import org.springframework.validation.annotation.Validated;
  *                                 removed; unset or empty ({@code GATEWAY_API_KEY=}, as compose.yaml passes it by
  *                                 default) leaves the API open
  * @param trustCallerPhoneNumbers  the operator's own front end vouches for the numbers it sends, so
- *                                 {@code POST /register} may create a user or set a number; needs {@link #apiKey}
+ *                                 {@code POST /register} may create a user or set a number where verification-service
+ *                                 trusts callers' numbers too ({@code verification.trust-caller-phone-numbers});
+ *                                 needs {@link #apiKey}
  * @param maxInFlight              requests waiting for verification-service at once; past it the gateway sheds load
  *                                 with 503 at once instead of queueing them until the reply timeout
  * @param rateLimit                how fast each client, and all of them together, may call the API

@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
-import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
+import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.gateway.RunningGateway.Response;
 
@@ -25,7 +25,7 @@ class GatewayIntegrationTests extends FakeVerifierGatewayTest {
     // POST /register, one test per outcome
 
     @Test
-    void aCodeSentIsOkAndTheCommandCarriesTheNormalizedNumberInUzbek() {
+    void aCodeSentIsOkAndTheCommandCarriesTheNormalizedNumberInUzbekOnTheGatewaysTopic() {
         long user = newTelegramId();
         verifier.answerRegistrations(user, new RegistrationOutcome.CodeSent(60));
 
@@ -36,8 +36,9 @@ class GatewayIntegrationTests extends FakeVerifierGatewayTest {
         assertThat(verifier.registrations(user)).singleElement().satisfies(command -> {
             assertThat(command.phoneNumber()).isEqualTo(PHONE);
             assertThat(command.language()).isEqualTo("uz");
-            assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
+            assertThat(command.vouched()).isFalse();
         });
+        assertThat(verifier.topicsOf(user)).containsExactly(Topics.REGISTRATION_REQUESTS);
     }
 
     @Test
@@ -55,12 +56,13 @@ class GatewayIntegrationTests extends FakeVerifierGatewayTest {
         assertThat(foreign.json().toString()).isEqualTo("{\"detail\":\"Share this phone number with the bot first\"}");
         assertThat(own.status()).isEqualTo(200);
         assertThat(own.json().toString()).isEqualTo(CODE_SENT);
-        // The gateway vouches for neither: both commands say the caller, not Telegram, named the number.
+        // The gateway vouches for neither, and sends both on its own topic: the caller, not Telegram, named the number.
         for (long user : List.of(stranger, owner)) {
             assertThat(verifier.registrations(user)).singleElement().satisfies(command -> {
                 assertThat(command.phoneNumber()).isEqualTo(PHONE);
-                assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
+                assertThat(command.vouched()).isFalse();
             });
+            assertThat(verifier.topicsOf(user)).containsExactly(Topics.REGISTRATION_REQUESTS);
         }
     }
 
@@ -111,7 +113,7 @@ class GatewayIntegrationTests extends FakeVerifierGatewayTest {
     // POST /verify, one test per outcome
 
     @Test
-    void theRightCodeVerifiesAndTheCommandCarriesIt() {
+    void theRightCodeVerifiesAndTheCommandCarriesItOnTheGatewaysTopic() {
         long user = newTelegramId();
         verifier.answerVerifications(user, new VerificationOutcome.Verified());
 
@@ -122,6 +124,7 @@ class GatewayIntegrationTests extends FakeVerifierGatewayTest {
         assertThat(verifier.verifications(user))
                 .singleElement()
                 .satisfies(command -> assertThat(command.verificationCode()).isEqualTo("348291"));
+        assertThat(verifier.topicsOf(user)).containsExactly(Topics.VERIFICATION_REQUESTS);
     }
 
     @Test

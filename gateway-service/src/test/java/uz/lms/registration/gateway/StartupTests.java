@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.testsupport.FakeVerifier;
 
 /** Settings the gateway refuses to start with, and what it does with those it accepts. */
@@ -64,7 +63,7 @@ class StartupTests {
 
             assertThat(verifier.registrations(user))
                     .isNotEmpty()
-                    .allSatisfy(command -> assertThat(command.source()).isEqualTo(RegisterUser.Source.TRUSTED_CALLER));
+                    .allSatisfy(command -> assertThat(command.vouched()).isTrue());
         }
     }
 

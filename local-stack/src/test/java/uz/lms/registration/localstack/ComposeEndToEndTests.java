@@ -118,12 +118,9 @@ class ComposeEndToEndTests {
         // made them yet or not.
         stack.ensureTopics(List.of(
                 "chat.registrations", "chat.verifications", "chat.registrations-dlt", "chat.verifications-dlt"));
-        // Today's bot still writes the gateway's command topics too (issue 19, item 1, moves it onto chat.*).
         Map<String, String> bot = rights("""
                 chat.registrations W
                 chat.verifications W
-                registration.requests W
-                verification.requests W
                 verification.codes R
                 code.deliveries W
                 telegram.updates RW

@@ -44,8 +44,6 @@ final class FaultSuiteSystem implements AutoCloseable {
     /** Sorts before the survivor: the range assignor gives it every partition, so its death is felt. */
     static final String VICTIM = "fault-suite-0";
 
-    private static final List<String> COMMAND_GROUPS =
-            List.of("verification-service.registrations", "verification-service.verifications");
     private static final Duration STARTUP = Duration.ofMinutes(6);
 
     final String apiKey = UUID.randomUUID().toString();
@@ -108,6 +106,8 @@ final class FaultSuiteSystem implements AutoCloseable {
             case "telegram" -> "telegram-service";
             default -> {
                 env.put("VERIFICATION_INSTANCE_ID", name.equals("verification-0") ? VICTIM : SURVIVOR);
+                // The load registers through the trusted gateway: both sides must trust its callers' numbers.
+                env.put("VERIFICATION_TRUST_CALLER_PHONE_NUMBERS", "true");
                 yield "verification-service";
             }
         };
@@ -170,7 +170,7 @@ final class FaultSuiteSystem implements AutoCloseable {
     }
 
     boolean holdsEveryPartition(String instanceId) throws Exception {
-        return ConsumerGroups.allHeldBy(admin(), COMMAND_GROUPS, instanceId, 3);
+        return ConsumerGroups.allHeldBy(admin(), ConsumerGroups.VERIFICATION_COMMANDS, instanceId, 3);
     }
 
     /** Records on every dead-letter topic so far. */

@@ -210,6 +210,8 @@ class WholeSystemEndToEndTests {
                     .contains(
                             "registration.requests",
                             "verification.requests",
+                            "chat.registrations",
+                            "chat.verifications",
                             "code.deliveries",
                             "verification.codes",
                             "telegram.updates",

@@ -65,6 +65,8 @@ class TelegramBotTests extends SandboxBotTest {
                 .singleElement()
                 .extracting(VerifyCode::verificationCode)
                 .isEqualTo(code);
+        // The bot's own topics: the contact attests the number, the typed code spends the chat's budget.
+        assertThat(verifier.topicsOf(chat.id())).containsExactly(Topics.CHAT_REGISTRATIONS, Topics.CHAT_VERIFICATIONS);
 
         verifier.answerRegistrations(chat.id(), new AlreadyVerified())
                 .answerVerifications(chat.id(), new AlreadyVerified());

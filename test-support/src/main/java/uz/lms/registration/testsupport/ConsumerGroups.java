@@ -1,6 +1,7 @@
 package uz.lms.registration.testsupport;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -8,6 +9,13 @@ import org.apache.kafka.clients.admin.MemberDescription;
 
 /** Who holds a consumer group's partitions: what a test that kills an instance must know before it does. */
 public final class ConsumerGroups {
+
+    /** verification-service's consumer groups, one per command topic: whoever holds them applies the commands. */
+    public static final List<String> VERIFICATION_COMMANDS = List.of(
+            "verification-service.registrations",
+            "verification-service.verifications",
+            "verification-service.chat-registrations",
+            "verification-service.chat-verifications");
 
     private ConsumerGroups() {}
 

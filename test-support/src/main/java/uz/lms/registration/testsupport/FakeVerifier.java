@@ -58,6 +58,11 @@ public final class FakeVerifier implements AutoCloseable {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> COMMAND_TOPICS = List.of(
+            Topics.REGISTRATION_REQUESTS,
+            Topics.VERIFICATION_REQUESTS,
+            Topics.CHAT_REGISTRATIONS,
+            Topics.CHAT_VERIFICATIONS);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
@@ -67,6 +72,7 @@ public final class FakeVerifier implements AutoCloseable {
     private final List<RegisterUser> registrations = new CopyOnWriteArrayList<>();
     private final List<VerifyCode> verifications = new CopyOnWriteArrayList<>();
     private final List<DeliverCode> codes = new CopyOnWriteArrayList<>();
+    private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     // What the real service answers a first registration, and a code of a user it does not know.
     private volatile RegistrationOutcome defaultRegistration = new RegistrationOutcome.CodeSent(60);
     private volatile VerificationOutcome defaultVerification = new VerificationOutcome.InvalidOrExpiredCode();
@@ -84,9 +90,8 @@ public final class FakeVerifier implements AutoCloseable {
                 new StringSerializer(),
                 new ByteArraySerializer());
         try {
-            List<TopicPartition> partitions = Stream.of(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS)
-                    .flatMap(this::partitionsOf)
-                    .toList();
+            List<TopicPartition> partitions =
+                    COMMAND_TOPICS.stream().flatMap(this::partitionsOf).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             // seekToEnd is lazy: look the end offsets up now, or commands sent meanwhile would be skipped.
@@ -148,6 +153,13 @@ public final class FakeVerifier implements AutoCloseable {
         return of(telegramId, verifications, VerifyCode::telegramId);
     }
 
+    /** The topics this user's commands came on so far, in the order they arrived. */
+    public List<String> topicsOf(long telegramId) {
+        return of(telegramId, arrivals, Arrival::telegramId).stream()
+                .map(Arrival::topic)
+                .toList();
+    }
+
     /** The codes published on {@link Topics#VERIFICATION_CODES} for this user so far. */
     public List<DeliverCode> codesIssued(long telegramId) {
         return of(telegramId, codes, DeliverCode::telegramId);
@@ -174,7 +186,8 @@ public final class FakeVerifier implements AutoCloseable {
         try {
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.topic().equals(Topics.REGISTRATION_REQUESTS)) {
+                    if (record.topic().equals(Topics.REGISTRATION_REQUESTS)
+                            || record.topic().equals(Topics.CHAT_REGISTRATIONS)) {
                         register(record);
                     } else {
                         verify(record);
@@ -193,6 +206,7 @@ public final class FakeVerifier implements AutoCloseable {
 
     private void register(ConsumerRecord<String, byte[]> record) {
         RegisterUser command = JSON.readValue(record.value(), RegisterUser.class);
+        arrivals.add(new Arrival(command.telegramId(), record.topic()));
         registrations.add(command);
         if (silent) {
             return;
@@ -219,6 +233,7 @@ public final class FakeVerifier implements AutoCloseable {
 
     private void verify(ConsumerRecord<String, byte[]> record) {
         VerifyCode command = JSON.readValue(record.value(), VerifyCode.class);
+        arrivals.add(new Arrival(command.telegramId(), record.topic()));
         verifications.add(command);
         if (silent) {
             return;
@@ -266,12 +281,10 @@ public final class FakeVerifier implements AutoCloseable {
     /** The topics verification-service owns and creates; the broker's defaults give them their partitions. */
     private static void createTopics(String bootstrapServers) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            var created = admin.createTopics(Stream.of(
-                                    Topics.REGISTRATION_REQUESTS,
-                                    Topics.VERIFICATION_REQUESTS,
-                                    Topics.VERIFICATION_CODES)
-                            .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
-                            .toList())
+            var created = admin.createTopics(
+                            Stream.concat(COMMAND_TOPICS.stream(), Stream.of(Topics.VERIFICATION_CODES))
+                                    .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
+                                    .toList())
                     .values();
             for (var topic : created.entrySet()) {
                 try {
@@ -297,4 +310,6 @@ public final class FakeVerifier implements AutoCloseable {
                 .stream()
                 .map(info -> new TopicPartition(topic, info.partition()));
     }
+
+    private record Arrival(long telegramId, String topic) {}
 }

@@ -34,7 +34,6 @@ import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
@@ -141,17 +140,18 @@ class FakeVerifierTests {
     }
 
     @Test
-    void everyCommandReadIsRecorded() throws Exception {
+    void everyCommandReadIsRecordedWithTheTopicItCameOn() throws Exception {
         long user = newTelegramId();
-        RegisterUser registration = new RegisterUser(
-                UUID.randomUUID(), Instant.now(), user, "+998901234567", "en", RegisterUser.Source.TELEGRAM_CONTACT);
-        VerifyCode verification = new VerifyCode(UUID.randomUUID(), Instant.now(), user, "654321", Channel.CHAT);
+        RegisterUser registration =
+                new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "en", false);
+        VerifyCode verification = new VerifyCode(UUID.randomUUID(), Instant.now(), user, "654321");
 
-        request(Topics.REGISTRATION_REQUESTS, user, registration, Duration.ofSeconds(20));
+        request(Topics.CHAT_REGISTRATIONS, user, registration, Duration.ofSeconds(20));
         request(Topics.VERIFICATION_REQUESTS, user, verification, Duration.ofSeconds(20));
 
         assertThat(verifier.registrations(user)).containsExactly(registration);
         assertThat(verifier.verifications(user)).containsExactly(verification);
+        assertThat(verifier.topicsOf(user)).containsExactly(Topics.CHAT_REGISTRATIONS, Topics.VERIFICATION_REQUESTS);
         assertThat(verifier.registrations(newTelegramId())).isEmpty();
     }
 
@@ -163,13 +163,7 @@ class FakeVerifierTests {
         assertThatThrownBy(() -> request(
                         Topics.REGISTRATION_REQUESTS,
                         user,
-                        new RegisterUser(
-                                UUID.randomUUID(),
-                                Instant.now(),
-                                user,
-                                "+998901234567",
-                                "uz",
-                                RegisterUser.Source.TELEGRAM_CONTACT),
+                        new RegisterUser(UUID.randomUUID(), Instant.now(), user, "+998901234567", "uz", false),
                         Duration.ofSeconds(2)))
                 .hasCauseInstanceOf(KafkaReplyTimeoutException.class);
         // Recorded on the fake's thread, which a loaded machine may not have run by the reply timeout.
@@ -186,12 +180,7 @@ class FakeVerifierTests {
                         Topics.REGISTRATION_REQUESTS,
                         telegramId,
                         new RegisterUser(
-                                UUID.randomUUID(),
-                                Instant.now(),
-                                telegramId,
-                                "+998901234567",
-                                language,
-                                RegisterUser.Source.TELEGRAM_CONTACT),
+                                UUID.randomUUID(), Instant.now(), telegramId, "+998901234567", language, false),
                         Duration.ofSeconds(20)),
                 RegistrationReply.class);
     }
@@ -201,7 +190,7 @@ class FakeVerifierTests {
                 request(
                         Topics.VERIFICATION_REQUESTS,
                         telegramId,
-                        new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT),
+                        new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code),
                         Duration.ofSeconds(20)),
                 VerificationReply.class);
     }

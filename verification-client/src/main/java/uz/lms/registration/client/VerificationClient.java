@@ -59,6 +59,7 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
     private static final Executor SENDERS =
             task -> Thread.ofVirtual().name("verification-request").start(task);
 
+    private final CommandTopics commandTopics;
     private final String registrationReplies;
     private final String verificationReplies;
     private final int replyPartitions;
@@ -72,6 +73,7 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
      * @param producers       JSON values without type headers, as the contract wants them
      * @param consumers       JSON values without type headers; the reply type is set here
      * @param requester       the requesting service, whose name prefixes its reply topics
+     * @param commandTopics   the requesting service's own command topics
      * @param replyTimeout    how long a request waits for its reply
      * @param replyPartitions partitions of the reply topics
      */
@@ -79,8 +81,10 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
             ProducerFactory<String, Object> producers,
             ConsumerFactory<String, Object> consumers,
             String requester,
+            CommandTopics commandTopics,
             Duration replyTimeout,
             int replyPartitions) {
+        this.commandTopics = commandTopics;
         this.registrationReplies = requester + ".registration.replies";
         this.verificationReplies = requester + ".verification.replies";
         this.replyPartitions = replyPartitions;
@@ -95,12 +99,12 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
 
     /** verification-service's reply; fails when none comes within the reply timeout. */
     public CompletableFuture<RegistrationReply> register(RegisterUser command) {
-        return request(registrations, Topics.REGISTRATION_REQUESTS, "register", command.telegramId(), command);
+        return request(registrations, commandTopics.registrations(), "register", command.telegramId(), command);
     }
 
     /** verification-service's reply; fails when none comes within the reply timeout. */
     public CompletableFuture<VerificationReply> verify(VerifyCode command) {
-        return request(verifications, Topics.VERIFICATION_REQUESTS, "verify", command.telegramId(), command);
+        return request(verifications, commandTopics.verifications(), "verify", command.telegramId(), command);
     }
 
     /** The reply topics, for the requesting service to declare: they are its own (see the contract). */

@@ -23,7 +23,12 @@ class VerificationClientAutoConfiguration {
             ConsumerFactory<String, Object> consumers,
             VerificationClientProperties properties) {
         return new VerificationClient(
-                producers, consumers, properties.requester(), properties.replyTimeout(), properties.replyPartitions());
+                producers,
+                consumers,
+                properties.requester(),
+                properties.commandTopics(),
+                properties.replyTimeout(),
+                properties.replyPartitions());
     }
 
     /** The requester's own reply topics: it declares them (see the contract). */

@@ -13,6 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * ({@code @EnableConfigurationProperties}), and is given its {@link VerificationClient} and reply topics.
  *
  * @param requester       the requesting service, whose name prefixes its reply topics
+ * @param commandTopics   the requesting service's own command topics: {@code gateway} or {@code chat}
  * @param replyTimeout    how long a request waits for its reply
  * @param replyPartitions partitions of the reply topics
  */
@@ -20,5 +21,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("verification-client")
 public record VerificationClientProperties(
         @NotBlank String requester,
+        @NotNull CommandTopics commandTopics,
         @NotNull @DurationMin(millis = 1) Duration replyTimeout,
         @Min(1) int replyPartitions) {}

@@ -60,12 +60,16 @@ final class ScriptedVerifier implements AutoCloseable {
                         "earliest"),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
-        var properties = new ContainerProperties(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS);
+        var properties = new ContainerProperties(
+                Topics.REGISTRATION_REQUESTS,
+                Topics.VERIFICATION_REQUESTS,
+                Topics.CHAT_REGISTRATIONS,
+                Topics.CHAT_VERIFICATIONS);
         properties.setMessageListener((MessageListener<String, byte[]>) this::answer);
         commands = new KafkaMessageListenerContainer<>(consumers, properties);
         commands.start();
-        // Both request topics, three partitions each: from here on no command goes unanswered.
-        ContainerTestUtils.waitForAssignment(commands, 6);
+        // The four command topics, three partitions each: from here on no command goes unanswered.
+        ContainerTestUtils.waitForAssignment(commands, 12);
     }
 
     /** The commands answered so far, headers and all. */
@@ -76,6 +80,7 @@ final class ScriptedVerifier implements AutoCloseable {
     private void answer(ConsumerRecord<String, byte[]> command) {
         answered.add(command);
         Object reply = command.topic().equals(Topics.REGISTRATION_REQUESTS)
+                        || command.topic().equals(Topics.CHAT_REGISTRATIONS)
                 ? new RegistrationReply(
                         UUID.randomUUID(),
                         Instant.now(),

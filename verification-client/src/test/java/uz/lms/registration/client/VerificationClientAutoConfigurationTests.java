@@ -33,6 +33,7 @@ class VerificationClientAutoConfigurationTests {
         service.withUserConfiguration(Requester.class)
                 .withPropertyValues(
                         "verification-client.requester=auto",
+                        "verification-client.command-topics=gateway",
                         "verification-client.reply-timeout=3s",
                         "verification-client.reply-partitions=2")
                 .run(context -> {
@@ -59,13 +60,14 @@ class VerificationClientAutoConfigurationTests {
     }
 
     @Test
-    void aRequesterWithoutANameOrTimeoutRefusesToStart() {
+    void aRequesterWithoutANameCommandTopicsOrTimeoutRefusesToStart() {
         service.withUserConfiguration(Requester.class)
                 .withPropertyValues("verification-client.reply-partitions=2")
                 .run(context -> assertThat(context)
                         .getFailure()
                         .rootCause()
                         .hasMessageContaining("'verification-client' on field 'requester'")
+                        .hasMessageContaining("'verification-client' on field 'commandTopics'")
                         .hasMessageContaining("'verification-client' on field 'replyTimeout'"));
     }
 

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -41,7 +42,6 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.Topics;
@@ -71,8 +71,7 @@ class VerificationClientTests {
             long verifying = newTelegramId();
 
             var registration = client.register(registerUser(registering));
-            var verification =
-                    client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291", Channel.API));
+            var verification = client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), verifying, "348291"));
 
             assertThat(registration).succeedsWithin(REPLY_TIMEOUT).satisfies(reply -> {
                 assertThat(reply.telegramId()).isEqualTo(registering);
@@ -82,6 +81,32 @@ class VerificationClientTests {
                 assertThat(reply.telegramId()).isEqualTo(verifying);
                 assertThat(reply.outcome()).isEqualTo(new Verified());
             });
+        }
+    }
+
+    @Test
+    void eachRequesterSendsItsCommandsOnItsOwnTopics() {
+        try (ScriptedVerifier verifier = new ScriptedVerifier()) {
+            VerificationClient gateway = start(EmbeddedInfrastructure.bootstrapServers(), CommandTopics.GATEWAY);
+            VerificationClient bot = start(EmbeddedInfrastructure.bootstrapServers(), CommandTopics.CHAT);
+            long caller = newTelegramId();
+            long chat = newTelegramId();
+
+            assertThat(gateway.register(registerUser(caller))).succeedsWithin(REPLY_TIMEOUT);
+            assertThat(gateway.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), caller, "348291")))
+                    .succeedsWithin(REPLY_TIMEOUT);
+            assertThat(bot.register(registerUser(chat))).succeedsWithin(REPLY_TIMEOUT);
+            assertThat(bot.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), chat, "348291")))
+                    .succeedsWithin(REPLY_TIMEOUT);
+
+            assertThat(verifier.answered())
+                    .filteredOn(command -> command.key().equals(Long.toString(caller)))
+                    .extracting(ConsumerRecord::topic)
+                    .containsExactly(Topics.REGISTRATION_REQUESTS, Topics.VERIFICATION_REQUESTS);
+            assertThat(verifier.answered())
+                    .filteredOn(command -> command.key().equals(Long.toString(chat)))
+                    .extracting(ConsumerRecord::topic)
+                    .containsExactly(Topics.CHAT_REGISTRATIONS, Topics.CHAT_VERIFICATIONS);
         }
     }
 
@@ -176,9 +201,13 @@ class VerificationClientTests {
 
     /** @param brokers where the client sends its commands; it reads replies on the embedded broker */
     private VerificationClient start(String brokers) {
+        return start(brokers, CommandTopics.GATEWAY);
+    }
+
+    private VerificationClient start(String brokers, CommandTopics commandTopics) {
         DefaultKafkaProducerFactory<String, Object> producers = producers(brokers);
         cleanUp.add(producers::destroy);
-        var client = new VerificationClient(producers, consumers(), "client-tests", REPLY_TIMEOUT, 3);
+        var client = new VerificationClient(producers, consumers(), "client-tests", commandTopics, REPLY_TIMEOUT, 3);
         cleanUp.add(client::destroy);
         cleanUp.add(client::stop);
         client.start();
@@ -210,8 +239,7 @@ class VerificationClientTests {
     }
 
     private static RegisterUser registerUser(long telegramId) {
-        return new RegisterUser(
-                UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz", RegisterUser.Source.CALLER);
+        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, PHONE_NUMBER, "uz", false);
     }
 
     private static long newTelegramId() {
@@ -235,7 +263,7 @@ class VerificationClientTests {
 
         @Bean
         VerificationClient verificationClient(ProducerFactory<String, Object> producers) {
-            return new VerificationClient(producers, consumers(), "requester", REPLY_TIMEOUT, 2);
+            return new VerificationClient(producers, consumers(), "requester", CommandTopics.GATEWAY, REPLY_TIMEOUT, 2);
         }
 
         @Bean

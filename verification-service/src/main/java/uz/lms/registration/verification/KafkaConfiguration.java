@@ -20,7 +20,7 @@ import uz.lms.registration.contracts.Topics;
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
-    /** Codes are worthless after a minute; keep the topic that carries them short-lived. */
+    /** Codes are worthless after a minute; keep the topics that carry them short-lived. */
     private static final String CODE_RETENTION =
             String.valueOf(Duration.ofHours(1).toMillis());
 
@@ -35,6 +35,15 @@ class KafkaConfiguration {
                         .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
                         .build(),
                 topic(Topics.deadLetter(Topics.VERIFICATION_REQUESTS), partitions)
+                        .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
+                        .build(),
+                topic(Topics.CHAT_REGISTRATIONS, partitions).build(),
+                topic(Topics.deadLetter(Topics.CHAT_REGISTRATIONS), partitions).build(),
+                // Codes typed in the chat pass here as they do on verification.requests.
+                topic(Topics.CHAT_VERIFICATIONS, partitions)
+                        .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
+                        .build(),
+                topic(Topics.deadLetter(Topics.CHAT_VERIFICATIONS), partitions)
                         .config(TopicConfig.RETENTION_MS_CONFIG, CODE_RETENTION)
                         .build(),
                 topic(Topics.VERIFICATION_CODES, partitions)

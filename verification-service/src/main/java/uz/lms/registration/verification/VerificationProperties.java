@@ -26,6 +26,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFailures          failed HTTP checks in a row, across codes, that stop HTTP checks of the
  *                             account; NIST SP 800-63B §5.2.2 allows at most 100
  * @param failureLockout       how long HTTP checks stay stopped after the last of {@code maxFailures}
+ * @param trustCallerPhoneNumbers numbers that arrive on {@code registration.requests}, the gateway's topic, are
+ *                             believed when the gateway vouches for them ({@code gateway.trust-caller-phone-numbers}):
+ *                             such a registration may create the user or set an unverified user's number, as in the
+ *                             specification's original flow. Off, only a contact shared with the bot binds a number
  * @param codeSecret           HMAC key for stored codes; required with the {@code prod} profile
  * @param topicPartitions      partitions of the topics this service creates
  * @param outboxSweepInterval  how often records left in the outbox (a failed publish) are retried
@@ -58,6 +62,8 @@ public record VerificationProperties(
 
         @NotNull @DurationMin(minutes = 1) @DurationMax(days = 7)
         Duration failureLockout,
+
+        boolean trustCallerPhoneNumbers,
 
         @Nullable String codeSecret,
         @Min(1) int topicPartitions,

@@ -11,24 +11,31 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.support.KafkaHeaders;
-import uz.lms.registration.contracts.Channel;
+import tools.jackson.databind.node.ObjectNode;
 import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent;
+import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.verification.users.Channel;
+import uz.lms.registration.verification.users.Source;
 
 /**
  * Attacks on other people's registrations, made as an outsider would: through the HTTP API (commands
  * from a caller, checks over {@code api}) knowing a victim's {@code telegram_id} and phone number, or
- * with records of their own making. Each fails, and the victim can still register through the chat.
+ * with records of their own making, on the topics the gateway's Kafka credential may write. Each fails, and the
+ * victim can still register through the chat.
  */
 class AttackTests extends VerificationServiceTest {
+
+    @Autowired
+    VerificationProperties properties;
 
     @Test
     void nobodyCanBindSomeoneElsesNumberToTheirAccountThroughTheApi() {
@@ -117,14 +124,13 @@ class AttackTests extends VerificationServiceTest {
     void aCommandNamingAnotherTopicThanARequestersForItsReplyIsRefusedAndChangesNothing() throws Exception {
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
-        var register = new RegisterUser(
-                UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz", Source.TELEGRAM_CONTACT);
+        var register = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz", false);
         client.sendRaw(
-                forged(Topics.REGISTRATION_REQUESTS, telegramId, json.writeValueAsBytes(register), Topics.USER_EVENTS));
+                forged(Topics.CHAT_REGISTRATIONS, telegramId, json.writeValueAsBytes(register), Topics.USER_EVENTS));
         // The same key, so the same partition: answered only after the forged command was read.
         assertThat(client.register(telegramId, phone)).isEqualTo(new CodeSent(60));
         String wrong = deliveredCode(telegramId).code().equals("000000") ? "111111" : "000000";
-        var verify = new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong, Channel.API);
+        var verify = new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong);
         client.sendRaw(forged(
                 Topics.VERIFICATION_REQUESTS, telegramId, json.writeValueAsBytes(verify), Topics.VERIFICATION_CODES));
 
@@ -148,6 +154,108 @@ class AttackTests extends VerificationServiceTest {
                     .isEqualTo(phone);
             assertThat(deliveredCodes(telegramId)).hasSize(1);
         });
+    }
+
+    // With the gateway's Kafka credential: records of one's own on the gateway's topics, claiming more than it may.
+
+    @Test
+    void aContactForgedOnTheGatewaysTopicBindsNoNumberToAnyAccount() throws Exception {
+        long victim = newTelegramId();
+        String victimsOwn = newPhoneNumber();
+        client.register(victim, victimsOwn);
+        String code = deliveredCode(victim).code();
+        // Past the resend cooldown: a contact believed would replace the number and issue a code.
+        clock.advance(Duration.ofSeconds(30));
+        long attacker = newTelegramId();
+        String foreign = newPhoneNumber();
+
+        for (long telegramId : List.of(victim, attacker)) {
+            client.sendRaw(
+                    Topics.REGISTRATION_REQUESTS,
+                    Topics.key(telegramId),
+                    claiming(registration(telegramId, foreign), "source", "telegram_contact"));
+            // The same key, so the same partition: answered only after the forged command was read.
+            assertThat(client.register(telegramId, foreign, Source.CALLER)).isEqualTo(new ShareNumberFirst());
+        }
+
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
+                        .param(attacker)
+                        .query(Long.class)
+                        .single())
+                .as("no user created")
+                .isZero();
+        assertThat(jdbc.sql("SELECT phone_number || ' ' || attested_phone_number FROM users WHERE telegram_id = ?")
+                        .param(victim)
+                        .query(String.class)
+                        .single())
+                .as("no number replaced")
+                .isEqualTo(victimsOwn + " " + victimsOwn);
+        await().during(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(deliveredCodes(victim))
+                    .as("no code for the foreign number")
+                    .hasSize(1);
+            assertThat(deliveredCodes(attacker)).isEmpty();
+        });
+        assertThat(client.verify(victim, code)).isEqualTo(new Verified());
+    }
+
+    @Test
+    void aChatCheckForgedOnTheGatewaysTopicSpendsTheHttpBudgetAndLeavesTheChatsWhole() throws Exception {
+        long victim = newTelegramId();
+        client.register(victim, newPhoneNumber());
+        String code = deliveredCode(victim).code();
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        for (int i = 0; i < properties.maxAttempts(); i++) {
+            client.sendRaw(
+                    Topics.VERIFICATION_REQUESTS,
+                    Topics.key(victim),
+                    claiming(check(victim, wrong), "channel", "chat"));
+        }
+        client.sendRaw(
+                Topics.VERIFICATION_REQUESTS, Topics.key(victim), claiming(check(victim, code), "channel", "chat"));
+
+        // The same key, so the same partition: answered after the forged checks, which burned the code for HTTP.
+        assertThat(client.verify(victim, code, Channel.API)).isEqualTo(new AttemptsExhausted());
+        assertThat(jdbc.sql("SELECT api_failed_attempts || ' ' || chat_failed_attempts || ' ' || is_verified"
+                                + " FROM users WHERE telegram_id = ?")
+                        .param(victim)
+                        .query(String.class)
+                        .single())
+                .as("HTTP failed attempts, the chat's, verified")
+                .isEqualTo(properties.maxAttempts() + " 0 false");
+        assertThat(client.verify(victim, code)).isEqualTo(new Verified());
+    }
+
+    @Test
+    void aRegistrationTheGatewayVouchesForCreatesNoUserWhileThisServiceDoesNotTrustCallers() {
+        long telegramId = newTelegramId();
+
+        assertThat(client.register(telegramId, newPhoneNumber(), Source.TRUSTED_CALLER))
+                .isEqualTo(new ShareNumberFirst());
+
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
+                        .param(telegramId)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        await().during(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(deliveredCodes(telegramId)).isEmpty());
+    }
+
+    private static RegisterUser registration(long telegramId, String phoneNumber) {
+        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", false);
+    }
+
+    private static VerifyCode check(long telegramId, String code) {
+        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
+    }
+
+    /** The command's JSON with a field it no longer has, as a producer that claims more than its topic writes it. */
+    private byte[] claiming(Object command, String field, String value) {
+        ObjectNode node = json.valueToTree(command);
+        node.put(field, value);
+        return json.writeValueAsBytes(node);
     }
 
     private static ProducerRecord<String, byte[]> forged(

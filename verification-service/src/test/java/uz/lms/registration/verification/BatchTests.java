@@ -27,7 +27,6 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.support.KafkaHeaders;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
@@ -65,7 +64,7 @@ class BatchTests extends VerificationServiceTest {
         CompletableFuture<RegistrationReply> first;
         CompletableFuture<RegistrationReply> second;
 
-        try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+        try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
             first = poll.send(() -> client.registering(command));
             second = poll.send(() -> client.registering(command));
         }
@@ -83,7 +82,7 @@ class BatchTests extends VerificationServiceTest {
         CompletableFuture<RegistrationReply> first;
         CompletableFuture<RegistrationReply> second;
 
-        try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+        try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
             first = poll.send(() -> client.registering(registration(telegramId, phoneNumber)));
             second = poll.send(() -> client.registering(registration(telegramId, phoneNumber)));
         }
@@ -102,7 +101,7 @@ class BatchTests extends VerificationServiceTest {
         CompletableFuture<VerificationReply> right;
         CompletableFuture<VerificationReply> again;
 
-        try (OnePoll poll = new OnePoll("verifications", Topics.VERIFICATION_REQUESTS)) {
+        try (OnePoll poll = new OnePoll("chat-verifications", Topics.CHAT_VERIFICATIONS)) {
             wrong = poll.send(() -> client.verifying(check(telegramId, wrongCode(code))));
             right = poll.send(() -> client.verifying(check(telegramId, code)));
             again = poll.send(() -> client.verifying(check(telegramId, code)));
@@ -126,10 +125,10 @@ class BatchTests extends VerificationServiceTest {
         CompletableFuture<RegistrationReply> first;
         CompletableFuture<RegistrationReply> last;
 
-        try (TopicRecorder deadLetters = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS))) {
-            try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+        try (TopicRecorder deadLetters = TopicRecorder.start(Topics.deadLetter(Topics.CHAT_REGISTRATIONS))) {
+            try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
                 first = poll.send(() -> client.registering(registration(before)));
-                poll.send(() -> client.sendRaw(Topics.REGISTRATION_REQUESTS, Topics.key(before), garbage));
+                poll.send(() -> client.sendRaw(Topics.CHAT_REGISTRATIONS, Topics.key(before), garbage));
                 last = poll.send(() -> client.registering(registration(after)));
             }
 
@@ -156,7 +155,7 @@ class BatchTests extends VerificationServiceTest {
         CompletableFuture<RegistrationReply> first;
         CompletableFuture<RegistrationReply> last;
 
-        try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+        try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
             first = poll.send(() -> client.registering(registration(before)));
             poll.send(() -> client.sendRaw(lateRecord));
             last = poll.send(() -> client.registering(registration(after)));
@@ -182,7 +181,7 @@ class BatchTests extends VerificationServiceTest {
         long other = sharingAPartitionWith(one);
         RegisterUser first = registration(one);
         RegisterUser second = registration(other);
-        try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+        try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
             poll.send(() -> client.sendRaw(unanswerable(first)));
             poll.send(() -> client.sendRaw(unanswerable(second)));
         }
@@ -191,7 +190,7 @@ class BatchTests extends VerificationServiceTest {
         CompletableFuture<RegistrationReply> firstAgain;
         CompletableFuture<RegistrationReply> secondAgain;
 
-        try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+        try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
             firstAgain = poll.send(() -> client.registering(first));
             secondAgain = poll.send(() -> client.registering(second));
         }
@@ -277,12 +276,11 @@ class BatchTests extends VerificationServiceTest {
     }
 
     private static RegisterUser registration(long telegramId, String phoneNumber) {
-        return new RegisterUser(
-                UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", RegisterUser.Source.TELEGRAM_CONTACT);
+        return new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", false);
     }
 
     private static VerifyCode check(long telegramId, String code) {
-        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT);
+        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
     }
 
     private static String wrongCode(String code) {
@@ -301,7 +299,7 @@ class BatchTests extends VerificationServiceTest {
 
     private ProducerRecord<String, byte[]> record(RegisterUser command, byte[] replyTopic) {
         var record = new ProducerRecord<>(
-                Topics.REGISTRATION_REQUESTS, Topics.key(command.telegramId()), json.writeValueAsBytes(command));
+                Topics.CHAT_REGISTRATIONS, Topics.key(command.telegramId()), json.writeValueAsBytes(command));
         record.headers().add(KafkaHeaders.REPLY_TOPIC, replyTopic);
         return record;
     }

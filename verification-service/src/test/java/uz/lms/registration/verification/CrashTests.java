@@ -54,8 +54,6 @@ class CrashTests {
     /** Sorts before {@link #INSTANCE_ID}. */
     private static final String VICTIM_ID = "crash-tests-0";
 
-    private static final List<String> COMMAND_GROUPS =
-            List.of("verification-service.registrations", "verification-service.verifications");
     private static final Duration STARTUP = Duration.ofMinutes(2);
 
     private String database = EmbeddedInfrastructure.newDatabase();
@@ -87,8 +85,8 @@ class CrashTests {
     void record() {
         codes = record(Topics.VERIFICATION_CODES);
         userEvents = record(Topics.USER_EVENTS);
-        registrationDlt = record(Topics.deadLetter(Topics.REGISTRATION_REQUESTS));
-        verificationDlt = record(Topics.deadLetter(Topics.VERIFICATION_REQUESTS));
+        registrationDlt = record(Topics.deadLetter(Topics.CHAT_REGISTRATIONS));
+        verificationDlt = record(Topics.deadLetter(Topics.CHAT_VERIFICATIONS));
     }
 
     @Test
@@ -133,7 +131,7 @@ class CrashTests {
         cleanUp.add(admin);
         await("the victim holds every partition")
                 .atMost(Duration.ofMinutes(1))
-                .until(() -> ConsumerGroups.allHeldBy(admin, COMMAND_GROUPS, VICTIM_ID, 3));
+                .until(() -> ConsumerGroups.allHeldBy(admin, ConsumerGroups.VERIFICATION_COMMANDS, VICTIM_ID, 3));
         startLoad();
         Thread.sleep(5_000);
 
@@ -259,12 +257,7 @@ class CrashTests {
             Instant sent = Instant.now();
             try {
                 var reply = client.register(new RegisterUser(
-                        UUID.randomUUID(),
-                        sent,
-                        telegramId,
-                        VerificationServiceTest.newPhoneNumber(),
-                        "uz",
-                        RegisterUser.Source.TELEGRAM_CONTACT));
+                        UUID.randomUUID(), sent, telegramId, VerificationServiceTest.newPhoneNumber(), "uz", false));
                 if (!(reply.outcome() instanceof CodeSent)) {
                     continue;
                 }

@@ -12,15 +12,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.KafkaHeaders;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
+import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.testsupport.TopicRecorder;
+import uz.lms.registration.verification.users.Source;
 
 class DeadLetterTests extends VerificationServiceTest {
 
     @Test
-    void unreadableAndInvalidCommandsGoToTheDeadLetterTopicAndTheConsumerKeepsGoing() throws Exception {
+    void unreadableAndInvalidCommandsGoToTheirTopicsDeadLetterTopicAndTheConsumersKeepGoing() throws Exception {
         try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS));
-                TopicRecorder verificationDlt = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_REQUESTS))) {
+                TopicRecorder verificationDlt = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_REQUESTS));
+                TopicRecorder chatRegistrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.CHAT_REGISTRATIONS));
+                TopicRecorder chatVerificationDlt = TopicRecorder.start(Topics.deadLetter(Topics.CHAT_VERIFICATIONS))) {
             byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
             byte[] notE164 = """
                     {"event_id":"9b0c0c8e-2f33-4b5e-9a37-1d3f1a1b2c3d","telegram_id":5,"phone_number":"12","language":"uz"}""".getBytes(StandardCharsets.UTF_8);
@@ -30,6 +34,8 @@ class DeadLetterTests extends VerificationServiceTest {
             client.sendRaw(Topics.REGISTRATION_REQUESTS, "5", garbage);
             client.sendRaw(Topics.REGISTRATION_REQUESTS, "5", notE164);
             client.sendRaw(Topics.VERIFICATION_REQUESTS, "5", fiveDigits);
+            client.sendRaw(Topics.CHAT_REGISTRATIONS, "5", garbage);
+            client.sendRaw(Topics.CHAT_VERIFICATIONS, "5", fiveDigits);
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(registrationDlt.records())
@@ -38,24 +44,26 @@ class DeadLetterTests extends VerificationServiceTest {
                 assertThat(verificationDlt.records())
                         .extracting(record -> record.value())
                         .containsExactly(fiveDigits);
+                assertThat(chatRegistrationDlt.records())
+                        .extracting(record -> record.value())
+                        .containsExactly(garbage);
+                assertThat(chatVerificationDlt.records())
+                        .extracting(record -> record.value())
+                        .containsExactly(fiveDigits);
             });
             assertThat(client.register(newTelegramId(), newPhoneNumber())).isEqualTo(new CodeSent(60));
+            assertThat(client.register(newTelegramId(), newPhoneNumber(), Source.CALLER))
+                    .isEqualTo(new ShareNumberFirst());
         }
     }
 
     @Test
     void aCommandThatFailsEveryTryIsDeadLetteredAsJsonAndTheConsumerKeepsGoing() throws Exception {
-        try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.REGISTRATION_REQUESTS))) {
+        try (TopicRecorder registrationDlt = TopicRecorder.start(Topics.deadLetter(Topics.CHAT_REGISTRATIONS))) {
             long telegramId = newTelegramId();
-            var command = new RegisterUser(
-                    UUID.randomUUID(),
-                    Instant.now(),
-                    telegramId,
-                    newPhoneNumber(),
-                    "uz",
-                    RegisterUser.Source.TELEGRAM_CONTACT);
+            var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz", false);
             var record = new ProducerRecord<>(
-                    Topics.REGISTRATION_REQUESTS, Topics.key(telegramId), json.writeValueAsBytes(command));
+                    Topics.CHAT_REGISTRATIONS, Topics.key(telegramId), json.writeValueAsBytes(command));
             record.headers()
                     .add(KafkaHeaders.REPLY_TOPIC, TestClient.REGISTRATION_REPLIES.getBytes(StandardCharsets.UTF_8));
             // A reply partition must be a 4-byte int: this header fails the command on every try.

@@ -17,7 +17,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.support.KafkaHeaders;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
@@ -44,15 +43,9 @@ class DeadlineTests extends VerificationServiceTest {
         double lateBefore = late("register");
 
         client.sendRaw(command(
-                Topics.REGISTRATION_REQUESTS,
+                Topics.CHAT_REGISTRATIONS,
                 telegramId,
-                new RegisterUser(
-                        UUID.randomUUID(),
-                        Instant.now(),
-                        telegramId,
-                        newPhoneNumber(),
-                        "uz",
-                        RegisterUser.Source.TELEGRAM_CONTACT)));
+                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz", false)));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> late("register") > lateBefore);
         assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
@@ -80,14 +73,14 @@ class DeadlineTests extends VerificationServiceTest {
         // More than verification.max-attempts: counted, they would burn the code.
         for (int i = 0; i < 6; i++) {
             client.sendRaw(command(
-                    Topics.VERIFICATION_REQUESTS,
+                    Topics.CHAT_VERIFICATIONS,
                     telegramId,
-                    new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong, Channel.CHAT)));
+                    new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, wrong)));
         }
         client.sendRaw(command(
-                Topics.VERIFICATION_REQUESTS,
+                Topics.CHAT_VERIFICATIONS,
                 telegramId,
-                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT)));
+                new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code)));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> late("verify") >= lateBefore + 7);
         assertThat(jdbc.sql("SELECT is_verified FROM users WHERE telegram_id = ?")
@@ -189,7 +182,7 @@ class DeadlineTests extends VerificationServiceTest {
     }
 
     private static VerifyCode check(long telegramId, String code) {
-        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT);
+        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
     }
 
     /** A command as the requesters send it, with a deadline that passed a second ago by the service's clock. */

@@ -8,11 +8,9 @@ import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
@@ -20,6 +18,8 @@ import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
+import uz.lms.registration.verification.users.Channel;
+import uz.lms.registration.verification.users.Source;
 
 class RegistrationTests extends VerificationServiceTest {
 
@@ -119,8 +119,7 @@ class RegistrationTests extends VerificationServiceTest {
     @Test
     void aRedeliveredCommandGetsItsFirstReplyAndChangesNothing() {
         long telegramId = newTelegramId();
-        var command = new RegisterUser(
-                UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "ru", Source.TELEGRAM_CONTACT);
+        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "ru", false);
 
         RegistrationReply first = client.register(command);
         RegistrationReply again = client.register(command);
@@ -194,44 +193,13 @@ class RegistrationTests extends VerificationServiceTest {
     }
 
     @Test
-    void aTrustedCallerMayCreateTheUserAndSetItsNumberAsTheSpecificationDoes() {
-        long telegramId = newTelegramId();
-        String first = newPhoneNumber();
-        String second = newPhoneNumber();
-
-        assertThat(client.register(telegramId, first, Source.TRUSTED_CALLER)).isEqualTo(new CodeSent(60));
-        clock.advance(Duration.ofSeconds(30));
-        assertThat(client.register(telegramId, second, Source.TRUSTED_CALLER)).isEqualTo(new CodeSent(60));
-
-        await().until(() -> deliveredCodes(telegramId).size() == 2);
-        assertThat(client.verify(telegramId, deliveredCode(telegramId).code(), Channel.API))
-                .isEqualTo(new Verified());
-        await().untilAsserted(() -> assertThat(userEvents(telegramId))
-                .last()
-                .isInstanceOfSatisfying(
-                        UserEvent.UserVerified.class,
-                        event -> assertThat(event.phoneNumber()).isEqualTo(second)));
-    }
-
-    @Test
-    void aNumberATrustedCallerSetIsNotAttested() {
-        long telegramId = newTelegramId();
-        String phone = newPhoneNumber();
-        client.register(telegramId, phone, Source.TRUSTED_CALLER);
-        clock.advance(Duration.ofSeconds(30));
-
-        assertThat(client.register(telegramId, phone, Source.CALLER)).isEqualTo(new ShareNumberFirst());
-    }
-
-    @Test
     void theCodeIsDeliveredInTheLanguageTheUserSharedTheirContactIn() {
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
-        client.register(
-                new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "ru", Source.TELEGRAM_CONTACT));
+        client.register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "ru", false));
         deliveredCode(telegramId);
 
-        client.register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.CALLER));
+        client.registerAsCaller(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", false));
 
         await().until(() -> deliveredCodes(telegramId).size() == 2);
         assertThat(deliveredCode(telegramId).language()).isEqualTo("ru");

@@ -17,21 +17,22 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import uz.lms.registration.client.CommandTopics;
 import uz.lms.registration.client.VerificationClient;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
 import uz.lms.registration.testsupport.EmbeddedInfrastructure;
+import uz.lms.registration.verification.users.Channel;
+import uz.lms.registration.verification.users.Source;
 
 /**
- * Commands as the gateway and the bot send them, through the {@link VerificationClient} they use, each
- * awaited; and raw records, as a broken or hostile producer sends them. Unless told otherwise it registers
- * and verifies as the bot does: from a shared contact, in the chat.
+ * Commands as the gateway and the bot send them, through the {@link VerificationClient} they use, each on its
+ * sender's own topics and awaited; and raw records, as a broken or hostile producer sends them. Unless told otherwise
+ * it registers and verifies as the bot does: from a shared contact, in the chat.
  */
 public class TestClient implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public class TestClient implements AutoCloseable {
     public static final String REPLY_TOPICS = REGISTRATION_REPLIES + "," + REQUESTER + ".verification.replies";
 
     private final DefaultKafkaProducerFactory<String, Object> producers;
-    private final VerificationClient client;
+    private final VerificationClient bot;
+    private final VerificationClient gateway;
     private final DefaultKafkaProducerFactory<String, byte[]> rawProducers;
     private final KafkaTemplate<String, byte[]> raw;
 
@@ -72,8 +74,11 @@ public class TestClient implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ErrorHandlingDeserializer.class,
                 ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, JacksonJsonDeserializer.class,
                 JacksonJsonDeserializer.USE_TYPE_INFO_HEADERS, false));
-        client = new VerificationClient(producers, consumers, REQUESTER, replyTimeout, 3);
-        client.start();
+        // One requester: both read the same reply topics, each keeping the replies to its own requests.
+        bot = new VerificationClient(producers, consumers, REQUESTER, CommandTopics.CHAT, replyTimeout, 3);
+        gateway = new VerificationClient(producers, consumers, REQUESTER, CommandTopics.GATEWAY, replyTimeout, 3);
+        bot.start();
+        gateway.start();
         rawProducers = new DefaultKafkaProducerFactory<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers),
                 new StringSerializer(),
@@ -85,33 +90,53 @@ public class TestClient implements AutoCloseable {
         return register(telegramId, phoneNumber, Source.TELEGRAM_CONTACT);
     }
 
+    /**
+     * As {@code source} sends it: a contact on the bot's topic; a caller's number on the gateway's, vouched for when
+     * {@code source} is a trusted caller (which the service believes only if it trusts callers itself).
+     */
     public RegistrationOutcome register(long telegramId, String phoneNumber, Source source) {
-        return register(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", source))
-                .outcome();
+        var command = new RegisterUser(
+                UUID.randomUUID(), Instant.now(), telegramId, phoneNumber, "uz", source == Source.TRUSTED_CALLER);
+        return (source == Source.TELEGRAM_CONTACT ? register(command) : registerAsCaller(command)).outcome();
     }
 
+    /** As the bot sends it. */
     public RegistrationReply register(RegisterUser command) {
         return registering(command).join();
     }
 
-    /** Sends the command and returns at once: its reply, when it comes. */
+    /** As the gateway sends it. */
+    public RegistrationReply registerAsCaller(RegisterUser command) {
+        return gateway.register(command).join();
+    }
+
+    /** Sends the command as the bot does and returns at once: its reply, when it comes. */
     public CompletableFuture<RegistrationReply> registering(RegisterUser command) {
-        return client.register(command);
+        return bot.register(command);
     }
 
     public VerificationOutcome verify(long telegramId, String code) {
         return verify(telegramId, code, Channel.CHAT);
     }
 
+    /** Typed in the chat, on the bot's topic, or checked over HTTP, on the gateway's. */
     public VerificationOutcome verify(long telegramId, String code, Channel channel) {
-        return verifying(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, channel))
+        return verifying(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code), channel)
                 .join()
                 .outcome();
     }
 
-    /** Sends the command and returns at once: its reply, when it comes. */
+    /** Sends the command as the bot does and returns at once: its reply, when it comes. */
     public CompletableFuture<VerificationReply> verifying(VerifyCode command) {
-        return client.verify(command);
+        return verifying(command, Channel.CHAT);
+    }
+
+    /** Sends the command by {@code channel} and returns at once: its reply, when it comes. */
+    public CompletableFuture<VerificationReply> verifying(VerifyCode command, Channel channel) {
+        return switch (channel) {
+            case CHAT -> bot.verify(command);
+            case API -> gateway.verify(command);
+        };
     }
 
     /** Sends raw bytes with no reply address, as a broken or hostile producer would. */
@@ -125,8 +150,10 @@ public class TestClient implements AutoCloseable {
 
     @Override
     public void close() {
-        client.stop();
-        client.destroy();
+        bot.stop();
+        gateway.stop();
+        bot.destroy();
+        gateway.destroy();
         producers.destroy();
         rawProducers.destroy();
     }

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
+import uz.lms.registration.verification.users.Channel;
 
 class VerificationTests extends VerificationServiceTest {
 

@@ -29,7 +29,8 @@ interface RegistrationApi {
     @Operation(
             summary = "Send a new verification code through Telegram",
             description = "Issues a new 6-digit code for a user whose number the bot received from Telegram, when "
-                    + "`phone_number` is that number; with `gateway.trust-caller-phone-numbers` it may also create the "
+                    + "`phone_number` is that number; with `gateway.trust-caller-phone-numbers` (and "
+                    + "`verification.trust-caller-phone-numbers` on verification-service) it may also create the "
                     + "user or set the number. The code reaches the user only through the Telegram bot, never in this "
                     + "response.",
             requestBody =

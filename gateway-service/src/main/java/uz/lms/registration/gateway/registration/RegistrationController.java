@@ -30,7 +30,7 @@ class RegistrationController implements RegistrationApi {
     private final Outcomes outcomes;
     private final Throttle throttle;
     private final Clock clock;
-    private final RegisterUser.Source source;
+    private final boolean vouched;
 
     RegistrationController(
             VerificationClient registrations,
@@ -42,16 +42,16 @@ class RegistrationController implements RegistrationApi {
         this.outcomes = outcomes;
         this.throttle = throttle;
         this.clock = clock;
-        // Callers ask for codes for numbers Telegram attested, unless the operator vouches for them.
-        this.source =
-                properties.trustCallerPhoneNumbers() ? RegisterUser.Source.TRUSTED_CALLER : RegisterUser.Source.CALLER;
+        // Callers ask for codes for numbers Telegram attested, unless the operator vouches for them here; only
+        // verification-service's own verification.trust-caller-phone-numbers makes that vouching believed.
+        this.vouched = properties.trustCallerPhoneNumbers();
     }
 
     @Override
     public ResponseEntity<?> register(@Nullable JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
         var command = new RegisterUser(
-                UUID.randomUUID(), clock.instant(), request.telegramId(), request.phoneNumber(), LANGUAGE, source);
+                UUID.randomUUID(), clock.instant(), request.telegramId(), request.phoneNumber(), LANGUAGE, vouched);
         return throttle.perAccount(
                 request.telegramId(),
                 () -> outcomes.answer(

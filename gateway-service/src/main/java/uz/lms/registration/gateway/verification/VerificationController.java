@@ -9,7 +9,6 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
@@ -39,8 +38,8 @@ class VerificationController implements VerificationApi {
     @Override
     public ResponseEntity<?> verify(@Nullable JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
-        var command = new VerifyCode(
-                UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode(), Channel.API);
+        var command =
+                new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode());
         return throttle.perAccount(
                 request.telegramId(),
                 () -> outcomes.answer(

@@ -76,7 +76,7 @@ class RegistrationControllerTests {
             assertThat(command.telegramId()).isEqualTo(TELEGRAM_ID);
             assertThat(command.phoneNumber()).isEqualTo("+998901234567");
             assertThat(command.language()).isEqualTo("uz");
-            assertThat(command.source()).isEqualTo(RegisterUser.Source.CALLER);
+            assertThat(command.vouched()).isFalse();
         });
         assertThat(sent.getAllValues().get(0).eventId())
                 .isNotEqualTo(sent.getAllValues().get(1).eventId());

@@ -51,6 +51,6 @@ class TrustedCallersTests {
 
         ArgumentCaptor<RegisterUser> sent = ArgumentCaptor.forClass(RegisterUser.class);
         verify(registrations).register(sent.capture());
-        assertThat(sent.getValue().source()).isEqualTo(RegisterUser.Source.TRUSTED_CALLER);
+        assertThat(sent.getValue().vouched()).isTrue();
     }
 }

@@ -20,7 +20,6 @@ import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.Keyboard
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.KeyboardRow;
 import uz.lms.registration.client.VerificationClient;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
 import uz.lms.registration.contracts.RegistrationOutcome;
@@ -98,13 +97,9 @@ class Conversation {
             reply(update, texts.get("phone.invalid", language), contactKeyboard(language));
             return;
         }
+        // On the bot's own topic the contact is the attestation: nothing to vouch for.
         Optional<RegistrationOutcome> outcome = replied(verification.register(new RegisterUser(
-                        update.commandId(),
-                        clock.instant(),
-                        update.userId(),
-                        phoneNumber.get(),
-                        language,
-                        RegisterUser.Source.TELEGRAM_CONTACT)))
+                        update.commandId(), clock.instant(), update.userId(), phoneNumber.get(), language, false)))
                 .map(RegistrationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);
@@ -131,8 +126,8 @@ class Conversation {
 
     private void verify(ChatUpdate update, String code) throws InterruptedException {
         String language = update.language();
-        Optional<VerificationOutcome> outcome = replied(verification.verify(
-                        new VerifyCode(update.commandId(), clock.instant(), update.userId(), code, Channel.CHAT)))
+        Optional<VerificationOutcome> outcome = replied(
+                        verification.verify(new VerifyCode(update.commandId(), clock.instant(), update.userId(), code)))
                 .map(VerificationReply::outcome);
         if (outcome.isEmpty()) {
             reply(update, texts.get("unavailable", language), null);

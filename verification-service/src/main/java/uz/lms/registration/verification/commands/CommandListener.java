@@ -32,7 +32,9 @@ import uz.lms.registration.kafka.DeadLetters;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.commands.Commands.DeadlinePassed;
 import uz.lms.registration.verification.commands.Commands.Handled;
+import uz.lms.registration.verification.users.Channel;
 import uz.lms.registration.verification.users.Registrations;
+import uz.lms.registration.verification.users.Source;
 import uz.lms.registration.verification.users.Verifications;
 
 /**
@@ -40,6 +42,14 @@ import uz.lms.registration.verification.users.Verifications;
  * ({@link Commands}), and answers each command on its requester's reply topic. Logs one line per command with the
  * user and the outcome, times each by command and outcome ({@link #COMMANDS}), and counts the codes its committed
  * registrations issued.
+ *
+ * <p>What a command may do comes from the topic it arrived on, one listener each, and this service's own settings,
+ * never from its record: a contact shared with the bot ({@link Topics#CHAT_REGISTRATIONS}) attests its number; a
+ * caller's number ({@link Topics#REGISTRATION_REQUESTS}) is believed only with
+ * {@code verification.trust-caller-phone-numbers}, and only when the gateway vouches for it; a check on
+ * {@link Topics#VERIFICATION_REQUESTS} spends the HTTP budget, one on {@link Topics#CHAT_VERIFICATIONS} the chat's.
+ * A {@code source} or {@code channel} a record still carries is ignored, as any field the contract lacks: the
+ * command does what its topic allows, and its requester gets the answer that allows.
  *
  * <p>Replies go only to the reply topics of {@code verification.reply-topics}, whatever a record's
  * headers name: a forged header must not make this service write to any other topic, the ones it
@@ -71,6 +81,7 @@ class CommandListener {
     private final Registrations registrations;
     private final Verifications verifications;
     private final Set<String> replyTopics;
+    private final boolean trustCallerPhoneNumbers;
     private final Clock clock;
     private final MeterRegistry meters;
     private final Counter codesIssued;
@@ -86,6 +97,13 @@ class CommandListener {
         this.registrations = registrations;
         this.verifications = verifications;
         this.replyTopics = properties.replyTopics();
+        this.trustCallerPhoneNumbers = properties.trustCallerPhoneNumbers();
+        if (trustCallerPhoneNumbers) {
+            log.info(
+                    "verification.trust-caller-phone-numbers=true: numbers the gateway vouches for on {} may create users"
+                            + " and set unverified users' numbers",
+                    Topics.REGISTRATION_REQUESTS);
+        }
         this.clock = clock;
         this.meters = meters;
         this.codesIssued = Counter.builder("verification.codes.issued")
@@ -93,8 +111,11 @@ class CommandListener {
                 .register(meters);
     }
 
-    // A consumer group per command topic, each named under verification-service's prefix (the one its Kafka
-    // ACLs allow): static members keep one group.instance.id per instance, which must be unique in a group.
+    // A listener and a consumer group per command topic, each named under verification-service's prefix (the one
+    // its Kafka ACLs allow): static members keep one group.instance.id per instance, which must be unique in a group.
+    // What a command may do is its listener's, so its topic's: a record may hold authority back, never claim more.
+
+    /** The gateway's registrations: a caller's number, believed only where this service trusts callers itself. */
     @KafkaListener(
             id = "registrations",
             groupId = "verification-service.registrations",
@@ -107,10 +128,28 @@ class CommandListener {
                 records,
                 RegisterUser::eventId,
                 RegisterUser::telegramId,
-                this::register,
+                batch -> register(batch, this::callerSource),
                 RegistrationReply::outcome);
     }
 
+    /** The bot's registrations: a contact the user shared, Telegram's attestation of the number. */
+    @KafkaListener(
+            id = "chat-registrations",
+            groupId = "verification-service.chat-registrations",
+            topics = Topics.CHAT_REGISTRATIONS,
+            batch = "true",
+            properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
+    void onChatRegister(List<ConsumerRecord<String, @Nullable RegisterUser>> records) {
+        handle(
+                "register",
+                records,
+                RegisterUser::eventId,
+                RegisterUser::telegramId,
+                batch -> register(batch, command -> Source.TELEGRAM_CONTACT),
+                RegistrationReply::outcome);
+    }
+
+    /** The gateway's checks: the HTTP budget, and its lockout. */
     @KafkaListener(
             id = "verifications",
             groupId = "verification-service.verifications",
@@ -123,20 +162,42 @@ class CommandListener {
                 records,
                 VerifyCode::eventId,
                 VerifyCode::telegramId,
-                this::verify,
+                batch -> verify(batch, Channel.API),
                 VerificationReply::outcome);
     }
 
-    private List<RegistrationReply> register(List<RegisterUser> batch) {
-        var outcomes = registrations.register(batch);
+    /** The bot's checks, codes typed in the chat: the chat's budget. */
+    @KafkaListener(
+            id = "chat-verifications",
+            groupId = "verification-service.chat-verifications",
+            topics = Topics.CHAT_VERIFICATIONS,
+            batch = "true",
+            properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
+    void onChatVerify(List<ConsumerRecord<String, @Nullable VerifyCode>> records) {
+        handle(
+                "verify",
+                records,
+                VerifyCode::eventId,
+                VerifyCode::telegramId,
+                batch -> verify(batch, Channel.CHAT),
+                VerificationReply::outcome);
+    }
+
+    /** The gateway may vouch for its caller's number; only this service's own setting makes that believed. */
+    private Source callerSource(RegisterUser command) {
+        return trustCallerPhoneNumbers && command.vouched() ? Source.TRUSTED_CALLER : Source.CALLER;
+    }
+
+    private List<RegistrationReply> register(List<RegisterUser> batch, Function<RegisterUser, Source> sourceOf) {
+        var outcomes = registrations.register(batch, sourceOf);
         return IntStream.range(0, batch.size())
                 .mapToObj(i -> new RegistrationReply(
                         UUID.randomUUID(), clock.instant(), batch.get(i).telegramId(), outcomes.get(i)))
                 .toList();
     }
 
-    private List<VerificationReply> verify(List<VerifyCode> batch) {
-        var outcomes = verifications.verify(batch);
+    private List<VerificationReply> verify(List<VerifyCode> batch, Channel channel) {
+        var outcomes = verifications.verify(batch, channel);
         return IntStream.range(0, batch.size())
                 .mapToObj(i -> new VerificationReply(
                         UUID.randomUUID(), clock.instant(), batch.get(i).telegramId(), outcomes.get(i)))

@@ -1,7 +1,5 @@
 package uz.lms.registration.verification.users;
 
-import uz.lms.registration.contracts.Channel;
-
 /**
  * The statements of {@link Users} that set one channel's counters, written out whole for each channel: the text a
  * statement runs is the text here, and the chat's has no clause that only the HTTP API needs. Each returns the row

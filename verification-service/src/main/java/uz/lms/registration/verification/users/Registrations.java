@@ -7,18 +7,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.DeliverCode;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
@@ -67,9 +67,10 @@ public class Registrations {
      * Applies the commands in their order, each seeing what the ones before it changed; the users they name stay
      * locked until the transaction ends, and their events go to the outbox together.
      *
+     * @param sourceOf who vouches for each command's number: what the topic it came on allows, never what it says
      * @return each command's outcome, in the commands' order
      */
-    public List<RegistrationOutcome> register(List<RegisterUser> commands) {
+    public List<RegistrationOutcome> register(List<RegisterUser> commands, Function<RegisterUser, Source> sourceOf) {
         Map<Long, UserState> locked = new HashMap<>(
                 users.lock(commands.stream().map(RegisterUser::telegramId).toList()));
         // A batch of registrations verifies nobody: who owns a verified number stays as read here.
@@ -78,7 +79,7 @@ public class Registrations {
         List<Outbox.Entry> events = new ArrayList<>();
         List<RegistrationOutcome> outcomes = new ArrayList<>(commands.size());
         for (RegisterUser command : commands) {
-            outcomes.add(register(command, locked, verifiedOwners, events));
+            outcomes.add(register(command, sourceOf.apply(command), locked, verifiedOwners, events));
         }
         outbox.append(events);
         return outcomes;
@@ -86,12 +87,12 @@ public class Registrations {
 
     private RegistrationOutcome register(
             RegisterUser command,
+            Source source,
             Map<Long, UserState> locked,
             Map<String, Long> verifiedOwners,
             List<Outbox.Entry> events) {
         long telegramId = command.telegramId();
         String phoneNumber = command.phoneNumber();
-        Source source = command.source();
         Channel channel = source == Source.TELEGRAM_CONTACT ? Channel.CHAT : Channel.API;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Optional<UserState> user = Optional.ofNullable(locked.get(telegramId));
@@ -152,7 +153,11 @@ public class Registrations {
                         code,
                         expiresAt,
                         issued.get().language())));
-        log.info("code issued telegram_id={} expires_at={} source={}", telegramId, expiresAt, source.wireName());
+        log.info(
+                "code issued telegram_id={} expires_at={} source={}",
+                telegramId,
+                expiresAt,
+                source.name().toLowerCase(Locale.ROOT));
         return new CodeSent(properties.codeTtl().toSeconds());
     }
 

@@ -2,7 +2,6 @@ package uz.lms.registration.verification.users;
 
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
-import uz.lms.registration.contracts.Channel;
 
 /**
  * A user's row as the code logic sees it, both channels' counters included: one command may change what the

@@ -14,8 +14,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
-import uz.lms.registration.contracts.Channel;
-import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.users.UserState.Counters;
 

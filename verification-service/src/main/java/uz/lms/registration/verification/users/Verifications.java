@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.PhoneNumberTaken;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.UserEvent.UserVerified;
@@ -66,23 +65,24 @@ public class Verifications {
      * Checks the codes in their order, each seeing what the checks before it changed; the users they name stay
      * locked until the transaction ends, and their events go to the outbox together.
      *
+     * @param channel the path the codes came by, which the topic they arrived on says: whose budget they spend
      * @return each command's outcome, in the commands' order
      */
-    public List<VerificationOutcome> verify(List<VerifyCode> commands) {
+    public List<VerificationOutcome> verify(List<VerifyCode> commands, Channel channel) {
         Map<Long, UserState> locked = new HashMap<>(
                 users.lock(commands.stream().map(VerifyCode::telegramId).toList()));
         List<Outbox.Entry> events = new ArrayList<>();
         List<VerificationOutcome> outcomes = new ArrayList<>(commands.size());
         for (VerifyCode command : commands) {
-            outcomes.add(verify(command, locked, events));
+            outcomes.add(verify(command, channel, locked, events));
         }
         outbox.append(events);
         return outcomes;
     }
 
-    private VerificationOutcome verify(VerifyCode command, Map<Long, UserState> locked, List<Outbox.Entry> events) {
+    private VerificationOutcome verify(
+            VerifyCode command, Channel channel, Map<Long, UserState> locked, List<Outbox.Entry> events) {
         long telegramId = command.telegramId();
-        Channel channel = command.channel();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Optional<UserState> found = Optional.ofNullable(locked.get(telegramId));
         String storedHash = found.map(UserState::verificationCode).orElse(null);

@@ -51,6 +51,7 @@ class CodesTests {
                 Duration.ofMinutes(10),
                 20,
                 Duration.ofHours(1),
+                false,
                 value,
                 3,
                 Duration.ofSeconds(5),

@@ -211,15 +211,9 @@ class OutboxTests extends VerificationServiceTest {
     @Test
     void aReplyAddressNobodyCanReceiveStallsNothing() throws Exception {
         long hostile = newTelegramId();
-        var command = new RegisterUser(
-                UUID.randomUUID(),
-                Instant.now(),
-                hostile,
-                newPhoneNumber(),
-                "uz",
-                RegisterUser.Source.TELEGRAM_CONTACT);
-        var record = new ProducerRecord<>(
-                Topics.REGISTRATION_REQUESTS, Topics.key(hostile), json.writeValueAsBytes(command));
+        var command = new RegisterUser(UUID.randomUUID(), Instant.now(), hostile, newPhoneNumber(), "uz", false);
+        var record =
+                new ProducerRecord<>(Topics.CHAT_REGISTRATIONS, Topics.key(hostile), json.writeValueAsBytes(command));
         // A reply topic the service answers on, but a partition no topic has.
         record.headers()
                 .add(KafkaHeaders.REPLY_TOPIC, TestClient.REGISTRATION_REPLIES.getBytes(StandardCharsets.UTF_8));

@@ -27,6 +27,7 @@ class PayloadCipherTests {
             Duration.ofMinutes(10),
             20,
             Duration.ofHours(1),
+            false,
             "a-test-secret-that-is-long-enough-for-prod",
             3,
             Duration.ofSeconds(5),

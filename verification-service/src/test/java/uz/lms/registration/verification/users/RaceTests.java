@@ -23,9 +23,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import uz.lms.registration.contracts.AlreadyVerified;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegisterUser.Source;
 import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.UserEvent;
@@ -78,8 +76,9 @@ class RaceTests extends VerificationServiceTest {
         String phone = newPhoneNumber();
 
         List<RegistrationOutcome> outcomes = race(() -> transactions
-                .execute(status -> registrations.register(List.of(new RegisterUser(
-                        UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", Source.TELEGRAM_CONTACT))))
+                .execute(status -> registrations.register(
+                        List.of(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", false)),
+                        command -> Source.TELEGRAM_CONTACT))
                 .getFirst());
 
         assertThat(outcomes).filteredOn(CodeSent.class::isInstance).hasSize(1);
@@ -107,7 +106,7 @@ class RaceTests extends VerificationServiceTest {
 
         List<VerificationOutcome> outcomes = race(() -> transactions
                 .execute(status -> verifications.verify(
-                        List.of(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.CHAT))))
+                        List.of(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code)), Channel.CHAT))
                 .getFirst());
 
         assertThat(outcomes).filteredOn(Verified.class::isInstance).hasSize(1);
@@ -203,7 +202,7 @@ class RaceTests extends VerificationServiceTest {
                 }
                 // Before the cap: whichever instance goes first has attempts left when it comes to it.
                 poll.add(ThreadLocalRandom.current().nextInt(properties.maxAttempts()), apiCheck(telegramId, code));
-                return transactions.execute(status -> verifications.verify(poll));
+                return transactions.execute(status -> verifications.verify(poll, Channel.API));
             };
 
             List<VerificationOutcome> outcomes = race(List.of(instance, instance)).stream()
@@ -246,9 +245,9 @@ class RaceTests extends VerificationServiceTest {
             withTheRightCode.add(ThreadLocalRandom.current().nextInt(11), apiCheck(telegramId, code));
 
             Callable<List<VerificationOutcome>> one =
-                    () -> transactions.execute(status -> unlocked.verify(withTheRightCode));
+                    () -> transactions.execute(status -> unlocked.verify(withTheRightCode, Channel.API));
             Callable<List<VerificationOutcome>> other =
-                    () -> transactions.execute(status -> unlocked.verify(wrongOnly));
+                    () -> transactions.execute(status -> unlocked.verify(wrongOnly, Channel.API));
 
             List<VerificationOutcome> outcomes =
                     race(List.of(one, other)).stream().flatMap(List::stream).toList();
@@ -294,12 +293,12 @@ class RaceTests extends VerificationServiceTest {
 
     private VerificationOutcome check(long telegramId, String code) {
         return transactions
-                .execute(status -> verifications.verify(List.of(apiCheck(telegramId, code))))
+                .execute(status -> verifications.verify(List.of(apiCheck(telegramId, code)), Channel.API))
                 .getFirst();
     }
 
     private static VerifyCode apiCheck(long telegramId, String code) {
-        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.API);
+        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
     }
 
     private static String wrongCode(String code) {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.transaction.support.TransactionTemplate;
-import uz.lms.registration.contracts.Channel;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
 import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
@@ -81,7 +80,7 @@ class UnknownTelegramIdsTests extends VerificationServiceTest {
             twiceEach.add(apiCheck(id, "654321"));
         }
 
-        transactions.execute(status -> verifications.verify(twiceEach));
+        transactions.execute(status -> verifications.verify(twiceEach, Channel.API));
 
         assertThat(rowsOf(ids)).isEqualTo(ids.size());
         clock.advance(properties.unverifiedRetention());
@@ -108,7 +107,7 @@ class UnknownTelegramIdsTests extends VerificationServiceTest {
     }
 
     private static VerifyCode apiCheck(long telegramId, String code) {
-        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code, Channel.API);
+        return new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code);
     }
 
     private static String otherThan(String code) {
