@@ -226,7 +226,7 @@ class BatchTests extends VerificationServiceTest {
                 insert.setLong(1, second);
                 insert.executeUpdate();
             }
-            try (OnePoll poll = new OnePoll("registrations", Topics.REGISTRATION_REQUESTS)) {
+            try (OnePoll poll = new OnePoll("chat-registrations", Topics.CHAT_REGISTRATIONS)) {
                 firstReply = poll.send(() -> client.registering(registration(first)));
                 secondReply = poll.send(() -> client.registering(registration(second)));
             }
@@ -257,7 +257,7 @@ class BatchTests extends VerificationServiceTest {
         long telegramId = newTelegramId();
         RegisterUser command = registration(telegramId);
         var sentTenMinutesAgo = new ProducerRecord<>(
-                Topics.REGISTRATION_REQUESTS,
+                Topics.CHAT_REGISTRATIONS,
                 null,
                 System.currentTimeMillis() - Duration.ofMinutes(10).toMillis(),
                 Topics.key(telegramId),

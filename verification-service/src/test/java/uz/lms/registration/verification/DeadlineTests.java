@@ -126,7 +126,7 @@ class DeadlineTests extends VerificationServiceTest {
 
         try (TopicRecorder replies = TopicRecorder.start(TestClient.REGISTRATION_REPLIES);
                 Connection holder = holdingTheRowOf(telegramId)) {
-            client.sendRaw(command(Topics.VERIFICATION_REQUESTS, telegramId, check(telegramId, code), left));
+            client.sendRaw(command(Topics.CHAT_VERIFICATIONS, telegramId, check(telegramId, code), left));
             whileHeld.run();
             clock.advance(left.plusSeconds(1));
             holder.commit();
@@ -148,7 +148,7 @@ class DeadlineTests extends VerificationServiceTest {
                 .isFalse();
         String wrong = code.equals("000000") ? "111111" : "000000";
         client.sendRaw(
-                command(Topics.VERIFICATION_REQUESTS, telegramId, check(telegramId, wrong), Duration.ofSeconds(30)));
+                command(Topics.CHAT_VERIFICATIONS, telegramId, check(telegramId, wrong), Duration.ofSeconds(30)));
         await().atMost(Duration.ofSeconds(20))
                 .until(() ->
                         !replies.values(VerificationReply.class, telegramId).isEmpty());
