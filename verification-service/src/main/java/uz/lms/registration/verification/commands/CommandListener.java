@@ -123,13 +123,7 @@ class CommandListener {
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onRegister(List<ConsumerRecord<String, @Nullable RegisterUser>> records) {
-        handle(
-                "register",
-                records,
-                RegisterUser::eventId,
-                RegisterUser::telegramId,
-                batch -> register(batch, this::callerSource),
-                RegistrationReply::outcome);
+        handleRegistrations(records, this::callerSource);
     }
 
     /** The bot's registrations: a contact the user shared, Telegram's attestation of the number. */
@@ -140,13 +134,7 @@ class CommandListener {
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onChatRegister(List<ConsumerRecord<String, @Nullable RegisterUser>> records) {
-        handle(
-                "register",
-                records,
-                RegisterUser::eventId,
-                RegisterUser::telegramId,
-                batch -> register(batch, command -> Source.TELEGRAM_CONTACT),
-                RegistrationReply::outcome);
+        handleRegistrations(records, command -> Source.TELEGRAM_CONTACT);
     }
 
     /** The gateway's checks: the HTTP budget, and its lockout. */
@@ -157,13 +145,7 @@ class CommandListener {
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onVerify(List<ConsumerRecord<String, @Nullable VerifyCode>> records) {
-        handle(
-                "verify",
-                records,
-                VerifyCode::eventId,
-                VerifyCode::telegramId,
-                batch -> verify(batch, Channel.API),
-                VerificationReply::outcome);
+        handleVerifications(records, Channel.API);
     }
 
     /** The bot's checks, codes typed in the chat: the chat's budget. */
@@ -174,12 +156,27 @@ class CommandListener {
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onChatVerify(List<ConsumerRecord<String, @Nullable VerifyCode>> records) {
+        handleVerifications(records, Channel.CHAT);
+    }
+
+    private void handleRegistrations(
+            List<ConsumerRecord<String, @Nullable RegisterUser>> records, Function<RegisterUser, Source> sourceOf) {
+        handle(
+                "register",
+                records,
+                RegisterUser::eventId,
+                RegisterUser::telegramId,
+                batch -> register(batch, sourceOf),
+                RegistrationReply::outcome);
+    }
+
+    private void handleVerifications(List<ConsumerRecord<String, @Nullable VerifyCode>> records, Channel channel) {
         handle(
                 "verify",
                 records,
                 VerifyCode::eventId,
                 VerifyCode::telegramId,
-                batch -> verify(batch, Channel.CHAT),
+                batch -> verify(batch, channel),
                 VerificationReply::outcome);
     }
 
