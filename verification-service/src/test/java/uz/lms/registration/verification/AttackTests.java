@@ -178,12 +178,7 @@ class AttackTests extends VerificationServiceTest {
             assertThat(client.register(telegramId, foreign, Source.CALLER)).isEqualTo(new ShareNumberFirst());
         }
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(attacker)
-                        .query(Long.class)
-                        .single())
-                .as("no user created")
-                .isZero();
+        assertThat(usersWith(attacker)).as("no user created").isZero();
         assertThat(jdbc.sql("SELECT phone_number || ' ' || attested_phone_number FROM users WHERE telegram_id = ?")
                         .param(victim)
                         .query(String.class)
@@ -234,11 +229,7 @@ class AttackTests extends VerificationServiceTest {
         assertThat(client.register(telegramId, newPhoneNumber(), Source.TRUSTED_CALLER))
                 .isEqualTo(new ShareNumberFirst());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(telegramId)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(usersWith(telegramId)).isZero();
         await().during(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(deliveredCodes(telegramId)).isEmpty());
     }

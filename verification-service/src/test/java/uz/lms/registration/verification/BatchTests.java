@@ -164,11 +164,7 @@ class BatchTests extends VerificationServiceTest {
         assertThat(first.join().outcome()).isEqualTo(new CodeSent(60));
         assertThat(last.join().outcome()).isEqualTo(new CodeSent(60));
         assertThat(output.getAll()).contains("register telegram_id=" + late + " outcome=late");
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(late)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(usersWith(late)).isZero();
     }
 
     /**

@@ -48,11 +48,7 @@ class DeadlineTests extends VerificationServiceTest {
                 new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, newPhoneNumber(), "uz", false)));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> late("register") > lateBefore);
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(telegramId)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(usersWith(telegramId)).isZero();
         assertThat(output.getAll())
                 .containsPattern("register telegram_id=" + telegramId
                         + " event_id=[0-9a-f-]{36} dropped: PT1S after its deadline");

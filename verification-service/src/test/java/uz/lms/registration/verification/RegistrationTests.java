@@ -109,11 +109,7 @@ class RegistrationTests extends VerificationServiceTest {
 
         long other = newTelegramId();
         assertThat(client.register(other, phone)).isEqualTo(new PhoneNumberTaken());
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(other)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(usersWith(other)).isZero();
     }
 
     @Test
@@ -153,11 +149,7 @@ class RegistrationTests extends VerificationServiceTest {
 
         assertThat(client.register(telegramId, newPhoneNumber(), Source.CALLER)).isEqualTo(new ShareNumberFirst());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(telegramId)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(usersWith(telegramId)).isZero();
     }
 
     @Test

@@ -78,10 +78,6 @@ class TrustedCallersTests extends VerificationServiceTest {
 
         assertThat(client.register(telegramId, newPhoneNumber(), Source.CALLER)).isEqualTo(new ShareNumberFirst());
 
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(telegramId)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(usersWith(telegramId)).isZero();
     }
 }

@@ -71,6 +71,14 @@ public abstract class VerificationServiceTest {
     }
 
     /** The latest code delivered to the user on {@code verification.codes}, as telegram-service gets it. */
+    /** The rows of {@code users} with this {@code telegram_id}: 1 for a user, 0 for none. */
+    protected long usersWith(long telegramId) {
+        return jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
+                .param(telegramId)
+                .query(Long.class)
+                .single();
+    }
+
     protected DeliverCode deliveredCode(long telegramId) {
         return await().atMost(Duration.ofSeconds(20))
                 .until(() -> deliveredCodes(telegramId), list -> !list.isEmpty())

@@ -85,11 +85,7 @@ class RaceTests extends VerificationServiceTest {
         assertThat(outcomes)
                 .filteredOn(RegistrationOutcome.TooManyRequests.class::isInstance)
                 .hasSize(RACERS - 1);
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
-                        .param(telegramId)
-                        .query(Long.class)
-                        .single())
-                .isOne();
+        assertThat(usersWith(telegramId)).isOne();
         await().during(Duration.ofSeconds(1)).untilAsserted(() -> {
             assertThat(deliveredCodes(telegramId)).hasSize(1);
             assertThat(userEvents(telegramId))
