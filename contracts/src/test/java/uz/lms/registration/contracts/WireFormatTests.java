@@ -145,7 +145,8 @@ class WireFormatTests {
     @Test
     void codesAndPhoneNumbersNeverShowInToString() {
         assertThat(new VerifyCode(ID, AT, 7L, "348291").toString()).doesNotContain("348291");
-        assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz").toString()).doesNotContain("348291");
+        assertThat(new DeliverCode(ID, AT, 7L, "348291", AT, "uz", AT).toString())
+                .doesNotContain("348291");
         assertThat(new RegisterUser(ID, AT, 7L, "+998901234567", "uz", false).toString())
                 .doesNotContain("901234567");
     }
@@ -170,7 +171,7 @@ class WireFormatTests {
 
     @Test
     void aCodeToDeliverThatIsNotSixAsciiDigitsCannotBeReadOffTheWire() {
-        String valid = json.writeValueAsString(new DeliverCode(ID, AT, 7L, "012345", AT, "uz"));
+        String valid = json.writeValueAsString(new DeliverCode(ID, AT, 7L, "012345", AT, "uz", AT));
         String link = valid.replace("012345", "<a href=\\\"https://evil.example\\\">012345</a>");
         String arabicIndic = valid.replace("012345", "\u0660\u0661\u0662\u0663\u0664\u0665");
 

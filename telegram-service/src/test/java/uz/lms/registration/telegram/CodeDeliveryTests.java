@@ -46,7 +46,14 @@ class CodeDeliveryTests extends SandboxBotTest {
         kafka.send(
                 Topics.VERIFICATION_CODES,
                 Topics.key(chat.id()),
-                new DeliverCode(codeEventId, now.minusSeconds(70), chat.id(), "654321", now.minusSeconds(10), "uz"));
+                new DeliverCode(
+                        codeEventId,
+                        now.minusSeconds(70),
+                        chat.id(),
+                        "654321",
+                        now.minusSeconds(10),
+                        "uz",
+                        now.minusSeconds(70)));
 
         await().until(
                         () -> deliveriesTo(chat.id()),
@@ -60,8 +67,8 @@ class CodeDeliveryTests extends SandboxBotTest {
     void aCodeEventRedeliveredUnderItsEventIdIsSentOnce() throws Exception {
         PrivateChat chat = newUser("uz");
         Instant now = Instant.now();
-        var code = new DeliverCode(UUID.randomUUID(), now, chat.id(), "654321", now.plusSeconds(60), "uz");
-        var next = new DeliverCode(UUID.randomUUID(), now, chat.id(), "123987", now.plusSeconds(60), "uz");
+        var code = new DeliverCode(UUID.randomUUID(), now, chat.id(), "654321", now.plusSeconds(60), "uz", now);
+        var next = new DeliverCode(UUID.randomUUID(), now, chat.id(), "123987", now.plusSeconds(60), "uz", now);
 
         kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), code).get();
         kafka.send(Topics.VERIFICATION_CODES, Topics.key(chat.id()), code).get();
@@ -84,8 +91,8 @@ class CodeDeliveryTests extends SandboxBotTest {
     void anUnreadableCodeRecordIsDeadLetteredAndTheCodesAroundItAreDelivered() throws Exception {
         PrivateChat chat = newUser("uz");
         Instant now = Instant.now();
-        var before = new DeliverCode(UUID.randomUUID(), now, chat.id(), "111222", now.plusSeconds(60), "uz");
-        var after = new DeliverCode(UUID.randomUUID(), now, chat.id(), "333444", now.plusSeconds(60), "uz");
+        var before = new DeliverCode(UUID.randomUUID(), now, chat.id(), "111222", now.plusSeconds(60), "uz", now);
+        var after = new DeliverCode(UUID.randomUUID(), now, chat.id(), "333444", now.plusSeconds(60), "uz", now);
 
         try (TopicRecorder deadLetters = TopicRecorder.start(Topics.deadLetter(Topics.VERIFICATION_CODES))) {
             // One partition, in one poll as likely as not: the unreadable record sits between two codes.

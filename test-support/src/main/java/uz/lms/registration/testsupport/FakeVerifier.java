@@ -220,7 +220,8 @@ public final class FakeVerifier implements AutoCloseable {
                     command.telegramId(),
                     "%06d".formatted(ThreadLocalRandom.current().nextInt(1_000_000)),
                     now.plusSeconds(expiresIn),
-                    command.language());
+                    command.language(),
+                    command.occurredAt());
             codes.add(code);
             publish(new ProducerRecord<>(
                     Topics.VERIFICATION_CODES, Topics.key(command.telegramId()), JSON.writeValueAsBytes(code)));

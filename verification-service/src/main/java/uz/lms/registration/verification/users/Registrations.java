@@ -152,7 +152,8 @@ public class Registrations {
                         telegramId,
                         code,
                         expiresAt,
-                        issued.get().language())));
+                        issued.get().language(),
+                        command.occurredAt())));
         log.info(
                 "code issued telegram_id={} expires_at={} source={}",
                 telegramId,

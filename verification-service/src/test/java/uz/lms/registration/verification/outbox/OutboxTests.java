@@ -294,7 +294,8 @@ class OutboxTests extends VerificationServiceTest {
                         owner,
                         "348291",
                         clock.instant().plusSeconds(60),
-                        "uz")));
+                        "uz",
+                        clock.instant())));
         // As whoever may write the outbox would: the owner's sealed code in a row of user.events, which anyone may
         // read, and in a row of verification.codes keyed to another user, both left behind for the sweep.
         jdbc.sql("""
