@@ -120,7 +120,7 @@ public class Verifications {
             Optional<UserState> verified = users.markVerified(user.telegramId(), user.verificationCode(), channel, now);
             if (verified.isPresent()) {
                 locked.put(user.telegramId(), verified.get());
-                // A code's expiry is its issue plus the code-ttl it was issued with.
+                // Issued code-ttl before its expiry (by the code-ttl in force now, if it changed since).
                 return Check.verified(user.expiresAt().minus(properties.codeTtl()));
             }
             // Under the caps, the row locked: another user has verified this number first.
