@@ -1,11 +1,15 @@
 package uz.lms.registration.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,8 +28,13 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.ExponentialBackOff;
 import uz.lms.registration.contracts.Topics;
 
-/** What a consuming service does with a record it cannot process: the one error handler of every listener. */
+/**
+ * What a consuming service does with a record it cannot process: the one error handler of every listener. Each record
+ * it publishes to a dead-letter topic counts in {@code kafka.dead.letters}, tagged with the topic it came from.
+ */
 public final class DeadLetters {
+
+    private static final String DEAD_LETTERS = "kafka.dead.letters";
 
     /** Failures of the infrastructure, not of the record: a database or a broker away for a while. */
     private static final List<Class<? extends Throwable>> TRANSIENT = List.of(
@@ -48,8 +57,9 @@ public final class DeadLetters {
      * partition waits meanwhile, which keeps each user's records in order.
      *
      * @param producers the service's producer factory; the dead letters' serializers replace its own
+     * @param meters     where the dead letters are counted
      */
-    public static CommonErrorHandler errorHandler(ProducerFactory<?, ?> producers) {
+    public static CommonErrorHandler errorHandler(ProducerFactory<?, ?> producers, MeterRegistry meters) {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
         templates.put(
                 byte[].class,
@@ -64,9 +74,7 @@ public final class DeadLetters {
                                 JacksonJsonSerializer.class,
                                 JacksonJsonSerializer.ADD_TYPE_INFO_HEADERS,
                                 false)));
-        var recoverer = new DeadLetterPublishingRecoverer(
-                templates,
-                (record, failure) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+        var recoverer = new CountingRecoverer(templates, meters);
         var handler = new DefaultErrorHandler(recoverer, failing());
         handler.setBackOffFunction((record, failure) -> isTransient(failure) ? waitingOut() : failing());
         return handler;
@@ -96,5 +104,32 @@ public final class DeadLetters {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(5_000);
         return backOff;
+    }
+
+    /** Publishes to {@code <topic>-dlt}, same partition, and counts what the broker acknowledged. */
+    private static final class CountingRecoverer extends DeadLetterPublishingRecoverer {
+
+        private final MeterRegistry meters;
+
+        CountingRecoverer(Map<Class<?>, KafkaOperations<?, ?>> templates, MeterRegistry meters) {
+            super(
+                    templates,
+                    (record, failure) -> new TopicPartition(Topics.deadLetter(record.topic()), record.partition()));
+            this.meters = meters;
+        }
+
+        /** A send that failed throws, and the record is tried again: only a published dead letter counts. */
+        @Override
+        protected void publish(
+                ProducerRecord<Object, Object> deadLetter,
+                KafkaOperations<Object, Object> template,
+                ConsumerRecord<?, ?> record) {
+            super.publish(deadLetter, template, record);
+            Counter.builder(DEAD_LETTERS)
+                    .description("Records published to their dead-letter topic, by the topic they came from")
+                    .tag("topic", record.topic())
+                    .register(meters)
+                    .increment();
+        }
     }
 }

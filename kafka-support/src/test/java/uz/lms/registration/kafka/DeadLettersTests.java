@@ -3,6 +3,8 @@ package uz.lms.registration.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +44,7 @@ class DeadLettersTests {
             new StringSerializer());
     private final List<String> processed = new CopyOnWriteArrayList<>();
     private final AtomicInteger tries = new AtomicInteger();
+    private final MeterRegistry meters = new SimpleMeterRegistry();
     private KafkaMessageListenerContainer<String, String> container;
     private TopicRecorder deadLetters;
 
@@ -66,10 +69,11 @@ class DeadLettersTests {
         await().atMost(Duration.ofSeconds(60)).until(() -> processed.contains("after the outage"));
         assertThat(tries).hasValue(9);
         assertThat(deadLetters.records()).isEmpty();
+        assertThat(meters.find("kafka.dead.letters").counter()).isNull();
     }
 
     @Test
-    void aRecordThatFailsEveryTryForAnotherReasonIsDeadLetteredAfterAFewTries() throws Exception {
+    void aRecordThatFailsEveryTryForAnotherReasonIsDeadLetteredAfterAFewTriesAndCountedByItsTopic() throws Exception {
         start(
                 () -> {
                     throw new DataIntegrityViolationException("refused");
@@ -78,10 +82,11 @@ class DeadLettersTests {
 
         new KafkaTemplate<>(producers).send(topic, "1", "never").get();
 
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(deadLetters.records())
-                        .extracting(ConsumerRecord::key)
-                        .containsExactly("1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(deadLetters.records()).extracting(ConsumerRecord::key).containsExactly("1");
+            assertThat(meters.counter("kafka.dead.letters", "topic", topic).count())
+                    .isOne();
+        });
         assertThat(tries).hasValue(5);
     }
 
@@ -113,7 +118,7 @@ class DeadLettersTests {
             processed.add(record.value());
         });
         container = new KafkaMessageListenerContainer<>(consumers, properties);
-        container.setCommonErrorHandler(DeadLetters.errorHandler(producers));
+        container.setCommonErrorHandler(DeadLetters.errorHandler(producers, meters));
         container.start();
     }
 }

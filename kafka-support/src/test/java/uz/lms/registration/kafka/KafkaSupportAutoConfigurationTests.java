@@ -2,12 +2,17 @@ package uz.lms.registration.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.metrics.KafkaMetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import uz.lms.registration.testsupport.BareService;
@@ -34,6 +39,28 @@ class KafkaSupportAutoConfigurationTests {
         service.withBean(CommonErrorHandler.class, () -> own)
                 .run(context ->
                         assertThat(context.getBean(CommonErrorHandler.class)).isSameAs(own));
+    }
+
+    /** Lag is read per group: Kafka tags its client metrics with the client id alone. */
+    @Test
+    void itsConsumersClientMetricsNameTheirGroup() {
+        service.withConfiguration(AutoConfigurations.of(KafkaMetricsAutoConfiguration.class))
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    var consumers = context.getBean(DefaultKafkaConsumerFactory.class);
+                    assertThat(consumers.getListeners())
+                            .as("in place of Boot's untagged one")
+                            .singleElement()
+                            .isInstanceOf(GroupTaggedConsumerMetrics.class);
+                    try (Consumer<?, ?> consumer = consumers.createConsumer("lagging-group", null)) {
+                        assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max")
+                                        .meters())
+                                .singleElement()
+                                .extracting(meter -> meter.getId().getTag("group.id"))
+                                .isEqualTo("lagging-group");
+                    }
+                });
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -48,8 +49,28 @@ class OperationsTests {
                 .contains("verification_codes_issued_total")
                 .containsPattern("verification_commands_seconds_count\\{command=\"register\",outcome=\"code_sent\"")
                 .contains("verification_commands_seconds_bucket")
-                .contains("verification_outbox_oldest_age_seconds")
+                .contains("verification_outbox_age_seconds")
                 .contains("verification_outbox_publisher_alive 1.0");
+    }
+
+    /** Every series of the funnel is there from the start, at zero, for rates and ratios to be taken at once. */
+    @Test
+    void prometheusShowsTheFunnelAndEachConsumerGroupsLag() throws Exception {
+        String metrics = body("/actuator/prometheus");
+
+        assertThat(metrics)
+                .contains("verification_codes_verified_total{channel=\"chat\"}")
+                .contains("verification_codes_verified_total{channel=\"http\"}")
+                .contains("verification_checks_failed_total{channel=\"http\"}")
+                .contains("verification_lockouts_total{kind=\"account\"}")
+                .contains("verification_lockouts_total{kind=\"code\"}")
+                .contains("verification_time_to_verify_seconds_bucket{channel=\"chat\",le=\"600.0\"}");
+        for (String group : List.of("registrations", "verifications", "chat-registrations", "chat-verifications")) {
+            assertThat(metrics)
+                    .containsPattern(
+                            "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*group_id=\"verification-service\\."
+                                    + group + "\"");
+        }
     }
 
     @Test

@@ -1,12 +1,17 @@
 package uz.lms.registration.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.UserEvent;
 import uz.lms.registration.contracts.VerificationOutcome.AttemptsExhausted;
@@ -16,8 +21,15 @@ import uz.lms.registration.verification.users.Channel;
 
 class VerificationTests extends VerificationServiceTest {
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
-    void theRightCodeWithinTheMinuteVerifiesTheUser() {
+    void theRightCodeWithinTheMinuteVerifiesTheUserCountedAndTimedFromTheCodesIssue() {
+        Timer timeToVerify = meters.timer("verification.time.to.verify", "channel", "chat");
+        long timedBefore = timeToVerify.count();
+        double secondsBefore = timeToVerify.totalTime(TimeUnit.SECONDS);
+        double verifiedBefore = count("verification.codes.verified", "channel", "chat");
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
         client.register(telegramId, phone);
@@ -25,6 +37,12 @@ class VerificationTests extends VerificationServiceTest {
         clock.advance(Duration.ofSeconds(59));
 
         assertThat(client.verify(telegramId, code)).isEqualTo(new Verified());
+        assertThat(count("verification.codes.verified", "channel", "chat") - verifiedBefore)
+                .isOne();
+        assertThat(timeToVerify.count() - timedBefore).isOne();
+        assertThat(timeToVerify.totalTime(TimeUnit.SECONDS) - secondsBefore)
+                .as("by the service's clock, from the code's issue to the commit")
+                .isCloseTo(59, within(1e-6));
 
         var row = jdbc.sql("SELECT is_verified, verification_code FROM users WHERE telegram_id = ?")
                 .param(telegramId)
@@ -78,9 +96,13 @@ class VerificationTests extends VerificationServiceTest {
         assertThat(client.verify(newTelegramId(), "123456")).isEqualTo(new InvalidOrExpiredCode());
     }
 
+    /** Counted as the statements counted them: five wrong checks and one burned code, not the checks refused. */
     @ParameterizedTest
     @EnumSource(Channel.class)
-    void fiveWrongChecksBurnTheCodeEvenForTheRightCodeAfterwards(Channel channel) {
+    void fiveWrongChecksBurnTheCodeEvenForTheRightCodeAfterwardsCountedAsFiveFailuresAndOneLockout(Channel channel) {
+        String tag = channel == Channel.API ? "http" : "chat";
+        double failedBefore = count("verification.checks.failed", "channel", tag);
+        double burnedBefore = count("verification.lockouts", "kind", "code");
         long telegramId = newTelegramId();
         client.register(telegramId, newPhoneNumber());
         String code = deliveredCode(telegramId).code();
@@ -90,10 +112,16 @@ class VerificationTests extends VerificationServiceTest {
 
         assertThat(client.verify(telegramId, code, channel)).isEqualTo(new AttemptsExhausted());
         assertThat(client.verify(telegramId, otherThan(code), channel)).isEqualTo(new AttemptsExhausted());
+        assertThat(count("verification.checks.failed", "channel", tag) - failedBefore)
+                .isEqualTo(5);
+        assertThat(count("verification.lockouts", "kind", "code") - burnedBefore)
+                .isOne();
     }
 
     @Test
-    void aCodeBurnedInTheChatStillVerifiesOverHttp() {
+    void aCodeBurnedInTheChatStillVerifiesOverHttpCountedAsVerifiedOverHttp() {
+        double verifiedBefore = count("verification.codes.verified", "channel", "http");
+        double verifiedInTheChatBefore = count("verification.codes.verified", "channel", "chat");
         long telegramId = newTelegramId();
         client.register(telegramId, newPhoneNumber());
         String code = deliveredCode(telegramId).code();
@@ -102,10 +130,16 @@ class VerificationTests extends VerificationServiceTest {
         }
 
         assertThat(client.verify(telegramId, code, Channel.API)).isEqualTo(new Verified());
+        assertThat(count("verification.codes.verified", "channel", "http") - verifiedBefore)
+                .isOne();
+        assertThat(count("verification.codes.verified", "channel", "chat") - verifiedInTheChatBefore)
+                .isZero();
     }
 
     @Test
-    void afterTwentyFailedHttpChecksInARowAcrossCodesHttpChecksStopButTheChatVerifies() {
+    void afterTwentyFailedHttpChecksInARowAcrossCodesHttpChecksStopButTheChatVerifiesTheLockoutCountedOnce() {
+        double lockedBefore = count("verification.lockouts", "kind", "account");
+        double failedBefore = count("verification.checks.failed", "channel", "http");
         long telegramId = newTelegramId();
         String phone = newPhoneNumber();
         failTwentyHttpChecksAcrossFourCodes(telegramId, phone);
@@ -116,6 +150,15 @@ class VerificationTests extends VerificationServiceTest {
         assertThat(client.verify(telegramId, code, Channel.API)).isEqualTo(new AttemptsExhausted());
         assertThat(client.verify(telegramId, otherThan(code), Channel.API)).isEqualTo(new AttemptsExhausted());
         assertThat(client.verify(telegramId, code, Channel.CHAT)).isEqualTo(new Verified());
+        assertThat(count("verification.lockouts", "kind", "account") - lockedBefore)
+                .isOne();
+        assertThat(count("verification.checks.failed", "channel", "http") - failedBefore)
+                .as("the checks refused while locked out count nothing")
+                .isEqualTo(20);
+    }
+
+    private double count(String counter, String... tags) {
+        return meters.counter(counter, tags).count();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package uz.lms.registration.verification.commands;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -23,7 +22,6 @@ import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.contracts.Outcome;
 import uz.lms.registration.contracts.RegisterUser;
-import uz.lms.registration.contracts.RegistrationOutcome.CodeSent;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationReply;
@@ -33,6 +31,7 @@ import uz.lms.registration.verification.VerificationProperties;
 import uz.lms.registration.verification.commands.Commands.DeadlinePassed;
 import uz.lms.registration.verification.commands.Commands.Handled;
 import uz.lms.registration.verification.users.Channel;
+import uz.lms.registration.verification.users.Check;
 import uz.lms.registration.verification.users.Registrations;
 import uz.lms.registration.verification.users.Source;
 import uz.lms.registration.verification.users.Verifications;
@@ -40,8 +39,8 @@ import uz.lms.registration.verification.users.Verifications;
 /**
  * Consumes register and verify commands a poll at a time, applies each poll's in one transaction
  * ({@link Commands}), and answers each command on its requester's reply topic. Logs one line per command with the
- * user and the outcome, times each by command and outcome ({@link #COMMANDS}), and counts the codes its committed
- * registrations issued.
+ * user and the outcome, times each by command and outcome ({@link #COMMANDS}), and tells the {@link Funnel} what its
+ * committed commands did.
  *
  * <p>What a command may do comes from the topic it arrived on, one listener each, and this service's own settings,
  * never from its record: a contact shared with the bot ({@link Topics#CHAT_REGISTRATIONS}) attests its number; a
@@ -84,7 +83,7 @@ class CommandListener {
     private final boolean trustCallerPhoneNumbers;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final Counter codesIssued;
+    private final Funnel funnel;
 
     CommandListener(
             Commands commands,
@@ -92,7 +91,8 @@ class CommandListener {
             Verifications verifications,
             VerificationProperties properties,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Funnel funnel) {
         this.commands = commands;
         this.registrations = registrations;
         this.verifications = verifications;
@@ -106,9 +106,7 @@ class CommandListener {
         }
         this.clock = clock;
         this.meters = meters;
-        this.codesIssued = Counter.builder("verification.codes.issued")
-                .description("Codes issued by committed registrations")
-                .register(meters);
+        this.funnel = funnel;
     }
 
     // A listener and a consumer group per command topic, each named under verification-service's prefix (the one
@@ -167,7 +165,11 @@ class CommandListener {
                 RegisterUser::eventId,
                 RegisterUser::telegramId,
                 batch -> register(batch, sourceOf),
-                RegistrationReply::outcome);
+                Function.identity(),
+                reply -> {
+                    funnel.registered(reply.outcome());
+                    return reply.outcome();
+                });
     }
 
     private void handleVerifications(List<ConsumerRecord<String, @Nullable VerifyCode>> records, Channel channel) {
@@ -177,7 +179,11 @@ class CommandListener {
                 VerifyCode::eventId,
                 VerifyCode::telegramId,
                 batch -> verify(batch, channel),
-                VerificationReply::outcome);
+                Verdict::reply,
+                verdict -> {
+                    funnel.checked(verdict.check(), channel);
+                    return verdict.reply().outcome();
+                });
     }
 
     /** The gateway may vouch for its caller's number; only this service's own setting makes that believed. */
@@ -193,21 +199,35 @@ class CommandListener {
                 .toList();
     }
 
-    private List<VerificationReply> verify(List<VerifyCode> batch, Channel channel) {
-        var outcomes = verifications.verify(batch, channel);
+    private List<Verdict> verify(List<VerifyCode> batch, Channel channel) {
+        var checks = verifications.verify(batch, channel);
         return IntStream.range(0, batch.size())
-                .mapToObj(i -> new VerificationReply(
-                        UUID.randomUUID(), clock.instant(), batch.get(i).telegramId(), outcomes.get(i)))
+                .mapToObj(i -> new Verdict(
+                        new VerificationReply(
+                                UUID.randomUUID(),
+                                clock.instant(),
+                                batch.get(i).telegramId(),
+                                checks.get(i).outcome()),
+                        checks.get(i)))
                 .toList();
     }
 
+    /** A check's reply, and what it counted, for the {@link Funnel} once it has committed. */
+    private record Verdict(VerificationReply reply, Check check) {}
+
+    /**
+     * @param apply     applies commands in one transaction, returning what each came to
+     * @param replyOf   the reply to what a command came to
+     * @param committed counts what a command whose transaction has committed did, returning its outcome
+     */
     private <C, R> void handle(
             String name,
             List<ConsumerRecord<String, @Nullable C>> records,
             Function<C, UUID> eventIdOf,
             ToLongFunction<C> telegramIdOf,
             Function<List<C>, List<R>> apply,
-            Function<R, ? extends Outcome> outcomeOf) {
+            Function<R, ?> replyOf,
+            Function<R, ? extends Outcome> committed) {
         List<Command<C>> batch = new ArrayList<>(records.size());
         RuntimeException poison = null;
         for (ConsumerRecord<String, @Nullable C> record : records) {
@@ -244,7 +264,7 @@ class CommandListener {
         List<Handled<R>> handled = new ArrayList<>(accepted.size());
         RuntimeException failure = null;
         try {
-            handled.addAll(commands.execute(accepted, apply));
+            handled.addAll(commands.execute(accepted, apply, replyOf));
         } catch (RuntimeException batchFailure) {
             failure = batchFailure;
             // A deadline that passed during the transaction: applied again, the late commands are dropped. An outage
@@ -260,7 +280,7 @@ class CommandListener {
                 failure = null;
                 for (Command<C> command : accepted) {
                     try {
-                        handled.addAll(commands.execute(List.of(command), apply));
+                        handled.addAll(commands.execute(List.of(command), apply, replyOf));
                     } catch (RuntimeException commandFailure) {
                         failure = commandFailure;
                         break;
@@ -279,7 +299,8 @@ class CommandListener {
                     throw new BatchListenerFailedException(name + " failed", failure, command.record());
                 }
                 outcome = switch (handled.get(next++)) {
-                    case Handled.Applied<R>(R reply) -> applied(outcomeOf.apply(reply));
+                    // Its transaction has committed: what it did is counted now, once.
+                    case Handled.Applied<R>(R result) -> committed.apply(result).type();
                     case Handled.Redelivered<R>() -> REDELIVERED;
                     case Handled.Late<R>() -> dropLate(name, command);
                 };
@@ -297,14 +318,6 @@ class CommandListener {
         if (poison != null) {
             throw new BatchListenerFailedException(name + " record is no command", poison, batch.size());
         }
-    }
-
-    /** Its transaction has committed: a code it issued is on its way. */
-    private String applied(Outcome outcome) {
-        if (outcome instanceof CodeSent) {
-            codesIssued.increment();
-        }
-        return outcome.type();
     }
 
     private String dropLate(String name, Command<?> command) {

@@ -62,18 +62,19 @@ class Commands {
      * earlier in the batch (a redelivery), changes nothing and is answered with the reply it got the first time.
      * A command past its deadline by now is dropped: neither applied nor answered.
      *
-     * @param apply applies commands in their order, returning each one's reply
+     * @param apply   applies commands in their order, returning what each one came to
+     * @param replyOf the reply to what a command came to, which is kept and sent
      * @return what became of each command, in the batch's order
      * @throws DeadlinePassed when a command's deadline passed during the transaction, which is rolled back
      */
     @Transactional
-    <C, R> List<Handled<R>> execute(List<Command<C>> batch, Function<List<C>, List<R>> apply) {
+    <C, R> List<Handled<R>> execute(List<Command<C>> batch, Function<List<C>, List<R>> apply, Function<R, ?> replyOf) {
         // Checked again once the transaction has its connection: a database outage may outlast a deadline.
         Instant now = clock.instant();
         List<Command<C>> inTime =
                 batch.stream().filter(command -> !command.lateAt(now)).toList();
         try {
-            return applyInTime(batch, inTime, now, apply);
+            return applyInTime(batch, inTime, now, apply, replyOf);
         } catch (DataAccessException failure) {
             if (timedOut(failure)) {
                 throw new DeadlinePassed(failure);
@@ -83,7 +84,11 @@ class Commands {
     }
 
     private <C, R> List<Handled<R>> applyInTime(
-            List<Command<C>> batch, List<Command<C>> inTime, Instant now, Function<List<C>, List<R>> apply) {
+            List<Command<C>> batch,
+            List<Command<C>> inTime,
+            Instant now,
+            Function<List<C>, List<R>> apply,
+            Function<R, ?> replyOf) {
         inTime.stream()
                 .flatMap(command -> command.deadline().stream())
                 .min(Comparator.naturalOrder())
@@ -98,12 +103,12 @@ class Commands {
         List<Command<C>> applied = inTime.stream()
                 .filter(command -> claimed.contains(command.eventId()) && firsts.add(command.eventId()))
                 .toList();
-        List<R> replyValues = applied.isEmpty()
+        List<R> results = applied.isEmpty()
                 ? List.of()
                 : apply.apply(applied.stream().map(Command::value).toList());
         Map<UUID, byte[]> answers = new HashMap<>();
         for (int i = 0; i < applied.size(); i++) {
-            answers.put(applied.get(i).eventId(), json.writeValueAsBytes(replyValues.get(i)));
+            answers.put(applied.get(i).eventId(), json.writeValueAsBytes(replyOf.apply(results.get(i))));
         }
         processed.complete(answers);
         List<UUID> earlier = inTime.stream()
@@ -129,7 +134,7 @@ class Commands {
                 continue;
             }
             if (next < applied.size() && applied.get(next) == command) {
-                handled.add(new Handled.Applied<>(replyValues.get(next++)));
+                handled.add(new Handled.Applied<>(results.get(next++)));
             } else {
                 log.info(
                         "command redelivered event_id={} telegram_id={}: answering as before",
@@ -190,8 +195,8 @@ class Commands {
     /** What became of a command of a batch. */
     sealed interface Handled<R> {
 
-        /** Applied now, with this reply. */
-        record Applied<R>(R reply) implements Handled<R> {}
+        /** Applied now, coming to this. */
+        record Applied<R>(R result) implements Handled<R> {}
 
         /** Applied before: answered with the reply it got then. */
         record Redelivered<R>() implements Handled<R> {}

@@ -66,30 +66,30 @@ public class Verifications {
      * locked until the transaction ends, and their events go to the outbox together.
      *
      * @param channel the path the codes came by, which the topic they arrived on says: whose budget they spend
-     * @return each command's outcome, in the commands' order
+     * @return each command's check, in the commands' order
      */
-    public List<VerificationOutcome> verify(List<VerifyCode> commands, Channel channel) {
+    public List<Check> verify(List<VerifyCode> commands, Channel channel) {
         Map<Long, UserState> locked = new HashMap<>(
                 users.lock(commands.stream().map(VerifyCode::telegramId).toList()));
         List<Outbox.Entry> events = new ArrayList<>();
-        List<VerificationOutcome> outcomes = new ArrayList<>(commands.size());
+        List<Check> checks = new ArrayList<>(commands.size());
         for (VerifyCode command : commands) {
-            outcomes.add(verify(command, channel, locked, events));
+            checks.add(verify(command, channel, locked, events));
         }
         outbox.append(events);
-        return outcomes;
+        return checks;
     }
 
-    private VerificationOutcome verify(
-            VerifyCode command, Channel channel, Map<Long, UserState> locked, List<Outbox.Entry> events) {
+    private Check verify(VerifyCode command, Channel channel, Map<Long, UserState> locked, List<Outbox.Entry> events) {
         long telegramId = command.telegramId();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Optional<UserState> found = Optional.ofNullable(locked.get(telegramId));
         String storedHash = found.map(UserState::verificationCode).orElse(null);
         boolean matches = codes.matches(telegramId, command.verificationCode(), storedHash);
 
-        VerificationOutcome outcome = found.map(user -> check(user, matches, channel, now, locked))
+        Check check = found.map(user -> check(user, matches, channel, now, locked))
                 .orElseGet(() -> unknown(telegramId, channel, now));
+        VerificationOutcome outcome = check.outcome();
         if (outcome instanceof Verified) {
             events.add(new Outbox.Entry(
                     Topics.USER_EVENTS,
@@ -102,35 +102,40 @@ public class Verifications {
                     telegramId,
                     new VerificationFailed(UUID.randomUUID(), now, telegramId, outcome.type())));
         }
-        return outcome;
+        return check;
     }
 
     /**
      * Decides by what the conditional statements change, not by what the batch read: verifying and counting a wrong
      * check each hold the caps in their own statement, so that no interleaving of checks, in this transaction or
      * another instance's, verifies past a cap, counts past it, or answers 400 for a check it did not count. What was
-     * read only chooses between refusals.
+     * read only chooses between refusals. What the statements return tells whether this check burned the code or
+     * locked the account out: each counts up to its cap once, and then no more.
      */
-    private VerificationOutcome check(
-            UserState user, boolean matches, Channel channel, Instant now, Map<Long, UserState> locked) {
+    private Check check(UserState user, boolean matches, Channel channel, Instant now, Map<Long, UserState> locked) {
         if (user.isVerified()) {
-            return new AlreadyVerified();
+            return Check.refused(new AlreadyVerified());
         }
         if (matches && user.expiresAt().isAfter(now)) {
             Optional<UserState> verified = users.markVerified(user.telegramId(), user.verificationCode(), channel, now);
             if (verified.isPresent()) {
                 locked.put(user.telegramId(), verified.get());
-                return new Verified();
+                // Issued code-ttl before its expiry (by the code-ttl in force now, if it changed since).
+                return Check.verified(user.expiresAt().minus(properties.codeTtl()));
             }
             // Under the caps, the row locked: another user has verified this number first.
             if (!exhausted(user, channel, now)
                     && users.isPhoneNumberVerifiedByAnother(user.telegramId(), user.phoneNumber())) {
-                return new PhoneNumberTaken();
+                return Check.refused(new PhoneNumberTaken());
             }
         }
         Optional<UserState> counted = users.recordFailedCheck(user.telegramId(), channel, now);
         counted.ifPresent(row -> locked.put(row.telegramId(), row));
-        return counted.isPresent() ? new InvalidOrExpiredCode() : new AttemptsExhausted();
+        return counted.map(row -> Check.counted(
+                        row.verificationCode() != null
+                                && row.counters(channel).failedAttempts() == properties.maxAttempts(),
+                        channel == Channel.API && row.apiFailuresInRow() == properties.maxFailures()))
+                .orElseGet(() -> Check.refused(new AttemptsExhausted()));
     }
 
     /** Checks through this channel stop: the code is burned for it, or HTTP checks are locked out. */
@@ -146,12 +151,15 @@ public class Verifications {
     /**
      * Over HTTP, counted as an account's checks are ({@link UnknownTelegramIds}), by a statement of the same cost as
      * an account's, so that neither the answers nor their timing tell unknown users apart. A code typed in the chat
-     * comes from the account itself, which knows whether it has shared its number.
+     * comes from the account itself, which knows whether it has shared its number: nothing counts it. An unknown id
+     * has no code to burn nor account to lock.
      */
-    private VerificationOutcome unknown(long telegramId, Channel channel, Instant now) {
-        if (channel == Channel.API && !unknownIds.recordFailedCheck(telegramId, now)) {
-            return new AttemptsExhausted();
+    private Check unknown(long telegramId, Channel channel, Instant now) {
+        if (channel == Channel.CHAT) {
+            return Check.refused(new InvalidOrExpiredCode());
         }
-        return new InvalidOrExpiredCode();
+        return unknownIds.recordFailedCheck(telegramId, now)
+                ? Check.counted(false, false)
+                : Check.refused(new AttemptsExhausted());
     }
 }

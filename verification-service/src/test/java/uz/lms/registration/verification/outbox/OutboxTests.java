@@ -3,10 +3,12 @@ package uz.lms.registration.verification.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +48,9 @@ class OutboxTests extends VerificationServiceTest {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aBatchOfManyUsersRecordsIsPublishedAndDeletedInOneGo() {
@@ -337,17 +342,7 @@ class OutboxTests extends VerificationServiceTest {
 
     @Test
     void aRowThatCannotBePublishedForLongShowsInHealth() {
-        long telegramId = newTelegramId();
-        var event = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
-        // A topic name Kafka refuses: every send fails, and the row stays.
-        Long id = jdbc.sql("""
-                        INSERT INTO outbox (topic, record_key, payload, created_at)
-                        VALUES ('no such topic!', ?, ?, now() - interval '2 minutes') RETURNING id""")
-                .params(
-                        Topics.key(telegramId),
-                        cipher.seal("no such topic!", Topics.key(telegramId), json.writeValueAsBytes(event)))
-                .query(Long.class)
-                .single();
+        long id = unpublishable(clock.instant().minus(Duration.ofMinutes(2)));
         try {
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.health().getDetails()).containsEntry("publisher_alive", true);
@@ -355,5 +350,38 @@ class OutboxTests extends VerificationServiceTest {
             jdbc.sql("DELETE FROM outbox WHERE id = ?").param(id).update();
         }
         await().untilAsserted(() -> assertThat(health.health().getStatus()).isEqualTo(Status.UP));
+    }
+
+    @Test
+    void theOutboxAgeIsTheOldestUnpublishedRowsAgeByTheServicesClock() {
+        long id = unpublishable(clock.instant());
+        try {
+            clock.advance(Duration.ofSeconds(90));
+
+            await().untilAsserted(() -> assertThat(
+                            meters.get("verification.outbox.age").gauge().value())
+                    .isEqualTo(90));
+        } finally {
+            jdbc.sql("DELETE FROM outbox WHERE id = ?").param(id).update();
+        }
+        await().untilAsserted(() -> assertThat(
+                        meters.get("verification.outbox.age").gauge().value())
+                .as("nothing left to publish")
+                .isZero());
+    }
+
+    /** A row written at {@code createdAt} for a topic name Kafka refuses: every send fails, and the row stays. */
+    private long unpublishable(Instant createdAt) {
+        long telegramId = newTelegramId();
+        var event = new UserEvent.CodeIssued(UUID.randomUUID(), clock.instant(), telegramId, clock.instant());
+        return jdbc.sql("""
+                        INSERT INTO outbox (topic, record_key, payload, created_at)
+                        VALUES ('no such topic!', ?, ?, ?) RETURNING id""")
+                .params(
+                        Topics.key(telegramId),
+                        cipher.seal("no such topic!", Topics.key(telegramId), json.writeValueAsBytes(event)),
+                        createdAt.atOffset(ZoneOffset.UTC))
+                .query(Long.class)
+                .single();
     }
 }
