@@ -88,7 +88,7 @@ class TelegramBotTests extends SandboxBotTest {
         // The spans know the user by telegram_id alone: never the number from the contact, the code or the token.
         await().untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
                 .extracting(SpanData::getName)
-                .contains("telegram update", "sendMessage"));
+                .contains("telegram update", "sendMessage", Topics.VERIFICATION_CODES + " process"));
         assertThat(spans.getFinishedSpanItems())
                 .filteredOn(span -> String.valueOf(chat.id()).equals(attribute(span, "telegram_id")))
                 .isNotEmpty();
