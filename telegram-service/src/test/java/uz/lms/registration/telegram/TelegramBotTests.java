@@ -85,13 +85,13 @@ class TelegramBotTests extends SandboxBotTest {
                 == 2);
 
         assertThat(output.getAll()).doesNotContain(code).doesNotContain(TOKEN).doesNotContain("TEST-token");
+        // The greeting's request continues the trace that the /start update started, through telegram.updates.
+        assertThat(greeting.traceparent()).as("the greeting's traceparent").isNotNull();
+        assertThatItIsTheUpdateOf(chat, awaitRootOf(traceIdOf(greeting.traceparent())));
         // The spans know the user by telegram_id alone: never the number from the contact, the code or the token.
         await().untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
                 .extracting(SpanData::getName)
                 .contains("telegram update", "sendMessage", Topics.VERIFICATION_CODES + " process"));
-        assertThat(spans.getFinishedSpanItems())
-                .filteredOn(span -> String.valueOf(chat.id()).equals(attribute(span, "telegram_id")))
-                .isNotEmpty();
         assertThat(spans.getFinishedSpanItems())
                 .allSatisfy(span -> assertThat(everythingSaidIn(span))
                         .doesNotContain(phoneOf(chat).substring(1))
@@ -114,21 +114,31 @@ class TelegramBotTests extends SandboxBotTest {
             Header traceparent = command.headers().lastHeader("traceparent");
             assertThat(traceparent).as("the RegisterUser command's traceparent").isNotNull();
             String traceId = traceIdOf(new String(traceparent.value(), StandardCharsets.UTF_8));
-            // The trace's root: the update's span, which nothing came before.
-            await().untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
-                    .filteredOn(span -> span.getTraceId().equals(traceId)
-                            && !span.getParentSpanContext().isValid())
-                    .singleElement()
-                    .satisfies(update -> {
-                        assertThat(update.getName()).isEqualTo("telegram update");
-                        assertThat(attribute(update, "telegram_id")).isEqualTo(Long.toString(chat.id()));
-                    }));
+            assertThatItIsTheUpdateOf(chat, awaitRootOf(traceId));
         }
     }
 
-    /** A span's name, and the values of its attributes and events: what an operator's collector stores of it. */
+    /** The span that started this trace, once it has ended: nothing came before it. */
+    private SpanData awaitRootOf(String traceId) {
+        return await().until(
+                        () -> spans.getFinishedSpanItems().stream()
+                                .filter(span -> span.getTraceId().equals(traceId)
+                                        && !span.getParentSpanContext().isValid())
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static void assertThatItIsTheUpdateOf(PrivateChat chat, SpanData root) {
+        assertThat(root.getName()).isEqualTo("telegram update");
+        assertThat(attribute(root, "telegram_id")).isEqualTo(Long.toString(chat.id()));
+    }
+
+    /** A span's name, status, and its attributes and events: what an operator's collector stores of it. */
     private static String everythingSaidIn(SpanData span) {
-        StringBuilder said = new StringBuilder(span.getName());
+        StringBuilder said = new StringBuilder(span.getName())
+                .append(' ')
+                .append(span.getStatus().getDescription());
         span.getAttributes()
                 .forEach(
                         (key, value) -> said.append(' ').append(key).append('=').append(value));
