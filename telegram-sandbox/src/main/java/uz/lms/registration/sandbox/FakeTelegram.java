@@ -170,7 +170,11 @@ public final class FakeTelegram {
 
     /** Bot API {@code sendMessage}: records the message, or fails as Telegram would. */
     synchronized ObjectNode sendMessage(
-            long chatId, @Nullable String text, @Nullable String parseMode, @Nullable JsonNode replyMarkup) {
+            long chatId,
+            @Nullable String text,
+            @Nullable String parseMode,
+            @Nullable JsonNode replyMarkup,
+            @Nullable String traceparent) {
         ObjectNode chat = chats.get(chatId);
         if (chat == null) {
             throw new BotApiException(400, "Bad Request: chat not found");
@@ -186,7 +190,8 @@ public final class FakeTelegram {
         if (retryAfter != null) {
             throw BotApiException.tooManyRequests(retryAfter);
         }
-        SentMessage sent = new SentMessage(chatId, ++lastMessageId, text, parseMode, replyMarkup, clock.instant());
+        SentMessage sent =
+                new SentMessage(chatId, ++lastMessageId, text, parseMode, replyMarkup, clock.instant(), traceparent);
         sentMessages.computeIfAbsent(chatId, id -> new ArrayList<>()).add(sent);
         ObjectNode message = json.createObjectNode()
                 .put("message_id", sent.messageId())

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Serves a {@link FakeTelegram} as the Telegram Bot API: {@code POST|GET /bot<token>/<method>} with
  * JSON, form or query parameters, method names matched case-insensitively (clients send
  * {@code getupdates}, {@code sendmessage}). Answers {@code {"ok": true, "result": ...}} or Telegram's
- * error shape with the same HTTP status. Binds to the loopback address unless given another.
+ * error shape with the same HTTP status. Keeps the {@code traceparent} a {@code sendMessage} carried with the
+ * message. Binds to the loopback address unless given another.
  */
 public final class FakeTelegramServer implements AutoCloseable {
 
@@ -141,7 +142,8 @@ public final class FakeTelegramServer implements AutoCloseable {
                         longParam(params, "chat_id", 0),
                         params.path("text").asString(null),
                         params.path("parse_mode").asString(null),
-                        jsonParam(params, "reply_markup"));
+                        jsonParam(params, "reply_markup"),
+                        exchange.getRequestHeaders().getFirst("traceparent"));
             case "deletewebhook" -> json.getNodeFactory().booleanNode(true);
             case "getwebhookinfo" ->
                 json.createObjectNode()

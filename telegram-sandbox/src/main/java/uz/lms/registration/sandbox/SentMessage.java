@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
  *
  * @param parseMode   {@code HTML}, {@code MarkdownV2} or null
  * @param replyMarkup the keyboard JSON as the bot sent it, or null
+ * @param traceparent the W3C trace context the bot's request carried, or null
  */
 public record SentMessage(
         long chatId,
@@ -16,7 +17,8 @@ public record SentMessage(
         String text,
         @Nullable String parseMode,
         @Nullable JsonNode replyMarkup,
-        Instant sentAt) {
+        Instant sentAt,
+        @Nullable String traceparent) {
 
     /** Whether the message shows a reply keyboard with a button that shares the user's contact. */
     public boolean requestsContact() {

@@ -1,6 +1,7 @@
 package uz.lms.registration.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -113,6 +114,25 @@ class FakeTelegramServerTests {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(chat.lastMessage().text()).isEqualTo("hi there");
         assertThat(chat.lastMessage().parseMode()).isEqualTo("HTML");
+    }
+
+    @Test
+    void aMessageKeepsTheTraceContextItsRequestCarried() throws Exception {
+        PrivateChat chat = telegram.privateChat(ALICE);
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        http.send(
+                HttpRequest.newBuilder(url("/bot" + TOKEN + "/sendMessage"))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", traceparent)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"chat_id\":1001,\"text\":\"traced\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        post("/bot" + TOKEN + "/sendMessage", "{\"chat_id\":1001,\"text\":\"untraced\"}");
+
+        assertThat(chat.messages())
+                .extracting(SentMessage::text, SentMessage::traceparent)
+                .containsExactly(tuple("traced", traceparent), tuple("untraced", null));
     }
 
     @Test

@@ -3,19 +3,27 @@ package uz.lms.registration.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,8 +49,11 @@ import uz.lms.registration.testsupport.TopicRecorder;
         properties = {
             "telegram.bot-token=" + SandboxBotTest.TOKEN,
             "telegram.polling.timeout=1s",
-            "telegram.rate-limit.per-chat=200ms"
+            "telegram.rate-limit.per-chat=200ms",
+            // Finished spans reach the exporters at once, not every five seconds.
+            "management.opentelemetry.tracing.export.schedule-delay=50ms"
         })
+@Import(SandboxBotTest.ExportedSpans.class)
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 abstract class SandboxBotTest {
@@ -58,6 +69,10 @@ abstract class SandboxBotTest {
 
     @Autowired
     KafkaTemplate<String, Object> kafka;
+
+    /** Every span the bot exported, as an operator's collector receives them. */
+    @Autowired
+    InMemorySpanExporter spans;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -110,9 +125,37 @@ abstract class SandboxBotTest {
                 .count();
     }
 
+    /** The exported span with this id, once it has ended. */
+    SpanData awaitSpan(String spanId) {
+        return await().until(
+                        () -> spans.getFinishedSpanItems().stream()
+                                .filter(span -> span.getSpanId().equals(spanId))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    static @Nullable String attribute(SpanData span, String key) {
+        return span.getAttributes().get(AttributeKey.stringKey(key));
+    }
+
+    /** The trace id of a W3C {@code traceparent}: version-traceid-parentid-flags. */
+    static String traceIdOf(String traceparent) {
+        return traceparent.split("-")[1];
+    }
+
     static String codeIn(SentMessage message) {
         Matcher matcher = CODE.matcher(message.text());
         assertThat(matcher.find()).as("a code in the message").isTrue();
         return matcher.group(1);
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class ExportedSpans {
+
+        @Bean
+        InMemorySpanExporter spans() {
+            return InMemorySpanExporter.create();
+        }
     }
 }

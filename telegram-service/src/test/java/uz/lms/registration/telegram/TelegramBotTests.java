@@ -3,12 +3,17 @@ package uz.lms.registration.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.system.CapturedOutput;
 import uz.lms.registration.contracts.AlreadyVerified;
@@ -23,6 +28,7 @@ import uz.lms.registration.sandbox.GroupChat;
 import uz.lms.registration.sandbox.PrivateChat;
 import uz.lms.registration.sandbox.SentMessage;
 import uz.lms.registration.sandbox.TelegramUser;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
  * The conversation: what the bot asks, sends verification-service and tells the user of each answer, in the
@@ -31,7 +37,7 @@ import uz.lms.registration.sandbox.TelegramUser;
 class TelegramBotTests extends SandboxBotTest {
 
     @Test
-    void aUserRegistersAndVerifiesInTheChatWithoutTheCodeOrTokenInAnyLog(CapturedOutput output) {
+    void aUserRegistersAndVerifiesInTheChatWithoutTheCodeOrTokenInAnyLogOrSpan(CapturedOutput output) {
         PrivateChat chat = newUser("uz");
         verifier.answerVerifications(chat.id(), new VerificationOutcome.Verified());
 
@@ -79,6 +85,70 @@ class TelegramBotTests extends SandboxBotTest {
                 == 2);
 
         assertThat(output.getAll()).doesNotContain(code).doesNotContain(TOKEN).doesNotContain("TEST-token");
+        // The greeting's request continues the trace that the /start update started, through telegram.updates.
+        assertThat(greeting.traceparent()).as("the greeting's traceparent").isNotNull();
+        assertThatItIsTheUpdateOf(chat, awaitRootOf(traceIdOf(greeting.traceparent())));
+        // The spans know the user by telegram_id alone: never the number from the contact, the code or the token.
+        await().untilAsserted(() -> assertThat(spans.getFinishedSpanItems())
+                .extracting(SpanData::getName)
+                .contains("telegram update", "sendMessage", Topics.VERIFICATION_CODES + " process"));
+        assertThat(spans.getFinishedSpanItems())
+                .allSatisfy(span -> assertThat(everythingSaidIn(span))
+                        .doesNotContain(phoneOf(chat).substring(1))
+                        .doesNotContain(code)
+                        .doesNotContain("TEST-token"));
+    }
+
+    @Test
+    void aContactsRegisterCommandContinuesTheTraceItsUpdateStarted() {
+        PrivateChat chat = newUser("uz");
+        try (TopicRecorder commands = TopicRecorder.start(Topics.CHAT_REGISTRATIONS)) {
+            chat.shareOwnContact(phoneOf(chat));
+
+            ConsumerRecord<String, byte[]> command = await().until(
+                            () -> commands.records().stream()
+                                    .filter(record -> Topics.key(chat.id()).equals(record.key()))
+                                    .findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
+            Header traceparent = command.headers().lastHeader("traceparent");
+            assertThat(traceparent).as("the RegisterUser command's traceparent").isNotNull();
+            String traceId = traceIdOf(new String(traceparent.value(), StandardCharsets.UTF_8));
+            assertThatItIsTheUpdateOf(chat, awaitRootOf(traceId));
+        }
+    }
+
+    /** The span that started this trace, once it has ended: nothing came before it. */
+    private SpanData awaitRootOf(String traceId) {
+        return await().until(
+                        () -> spans.getFinishedSpanItems().stream()
+                                .filter(span -> span.getTraceId().equals(traceId)
+                                        && !span.getParentSpanContext().isValid())
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private static void assertThatItIsTheUpdateOf(PrivateChat chat, SpanData root) {
+        assertThat(root.getName()).isEqualTo("telegram update");
+        assertThat(attribute(root, "telegram_id")).isEqualTo(Long.toString(chat.id()));
+    }
+
+    /** A span's name, status, and its attributes and events: what an operator's collector stores of it. */
+    private static String everythingSaidIn(SpanData span) {
+        StringBuilder said = new StringBuilder(span.getName())
+                .append(' ')
+                .append(span.getStatus().getDescription());
+        span.getAttributes()
+                .forEach(
+                        (key, value) -> said.append(' ').append(key).append('=').append(value));
+        span.getEvents().forEach(event -> {
+            said.append(' ').append(event.getName());
+            event.getAttributes()
+                    .forEach((key, value) ->
+                            said.append(' ').append(key).append('=').append(value));
+        });
+        return said.toString();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package uz.lms.registration.telegram.delivery;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.micrometer.KafkaListenerObservation;
+import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 import org.springframework.stereotype.Component;
 import org.telegram.telegrambots.meta.api.methods.ParseMode;
@@ -43,24 +49,35 @@ class CodeDelivery {
     private static final Logger log = LoggerFactory.getLogger(CodeDelivery.class);
     private static final LogAccessor LOG_ACCESSOR = new LogAccessor(CodeDelivery.class);
     private static final int FORBIDDEN = 403;
+    /** Also the consumer group: a listener's id is its group's. */
+    private static final String LISTENER_ID = "telegram-code-delivery";
 
     private final Messenger messenger;
     private final Texts texts;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
     private final DeliveredCodes delivered;
+    private final DeliveryTelemetry telemetry;
+    private final ObservationRegistry observations;
+    private final KafkaAdmin admin;
 
     CodeDelivery(
             Messenger messenger,
             Texts texts,
             KafkaTemplate<String, Object> kafka,
             Clock clock,
-            DeliveredCodes delivered) {
+            DeliveredCodes delivered,
+            DeliveryTelemetry telemetry,
+            ObservationRegistry observations,
+            KafkaAdmin admin) {
         this.messenger = messenger;
         this.texts = texts;
         this.kafka = kafka;
         this.clock = clock;
         this.delivered = delivered;
+        this.telemetry = telemetry;
+        this.observations = observations;
+        this.admin = admin;
     }
 
     /**
@@ -70,7 +87,7 @@ class CodeDelivery {
      * of the poll after it.
      */
     @KafkaListener(
-            id = "telegram-code-delivery",
+            id = LISTENER_ID,
             topics = Topics.VERIFICATION_CODES,
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.DeliverCode")
@@ -96,10 +113,30 @@ class CodeDelivery {
                         code.eventId());
                 continue;
             }
-            DeliveryEvent result = clock.instant().isBefore(code.expiresAt()) ? send(code) : expired(code);
-            outcomes.add(new Outcome(record, result, publish(code, result)));
+            Observation span = observation(record);
+            outcomes.add(span.observeChecked(() -> {
+                DeliveryEvent result =
+                        clock.instant().isBefore(code.expiresAt()) ? send(code, span) : expired(code, span);
+                return new Outcome(record, result, publish(code, result));
+            }));
         }
         finish(outcomes);
+    }
+
+    /**
+     * The record's own span, a child of the {@code traceparent} it carries (the registration's trace), as
+     * spring-kafka makes for a record listener: in a batch it makes none that the listener's work could continue.
+     * Its {@code sendMessage} and its result on {@code code.deliveries} are its children.
+     */
+    private Observation observation(ConsumerRecord<String, DeliverCode> record) {
+        return KafkaListenerObservation.LISTENER_OBSERVATION
+                .observation(
+                        null,
+                        KafkaListenerObservation.DefaultKafkaListenerObservationConvention.INSTANCE,
+                        () -> new KafkaRecordReceiverContext(record, LISTENER_ID, null, LISTENER_ID, admin::clusterId),
+                        observations)
+                .highCardinalityKeyValue(
+                        "telegram_id", Long.toString(record.value().telegramId()));
     }
 
     private CompletableFuture<?> publish(DeliverCode code, DeliveryEvent result) {
@@ -132,7 +169,7 @@ class CodeDelivery {
         }
     }
 
-    private DeliveryEvent send(DeliverCode code) throws InterruptedException {
+    private DeliveryEvent send(DeliverCode code, Observation span) throws InterruptedException {
         // The code's message is also the answer to the shared contact: how long the code lives and where to type
         // it, and the contact keyboard gone. A separate notice could reach the chat after the code.
         long validFor = Duration.between(code.occurredAt(), code.expiresAt()).toSeconds();
@@ -143,16 +180,30 @@ class CodeDelivery {
                 .replyMarkup(new ReplyKeyboardRemove(true))
                 .build();
         return switch (messenger.send(message, code.expiresAt())) {
-            case SendResult.Sent sent ->
-                new DeliveryEvent.CodeDelivered(UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId());
-            case SendResult.TooLate late -> expired(code);
-            case SendResult.Refused refused ->
-                new DeliveryEvent.CodeDeliveryFailed(
-                        UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId(), reason(refused));
+            case SendResult.Sent sent -> {
+                Instant accepted = clock.instant();
+                telemetry.delivered(span, code.requestedAt(), accepted);
+                yield new DeliveryEvent.CodeDelivered(UUID.randomUUID(), accepted, code.telegramId(), code.eventId());
+            }
+            case SendResult.TooLate late -> expired(code, span);
+            case SendResult.Refused refused -> {
+                String reason = reason(refused);
+                telemetry.failed(span, reason);
+                yield new DeliveryEvent.CodeDeliveryFailed(
+                        UUID.randomUUID(),
+                        clock.instant(),
+                        code.telegramId(),
+                        code.eventId(),
+                        // Telegram's free text only in the event, never in a metric's label or a span's tag
+                        reason.equals(DeliveryTelemetry.TELEGRAM_ERROR)
+                                ? reason + ": " + refused.description()
+                                : reason);
+            }
         };
     }
 
-    private DeliveryEvent expired(DeliverCode code) {
+    private DeliveryEvent expired(DeliverCode code, Observation span) {
+        telemetry.expired(span);
         return new DeliveryEvent.CodeExpiredBeforeDelivery(
                 UUID.randomUUID(), clock.instant(), code.telegramId(), code.eventId(), code.expiresAt());
     }
@@ -162,11 +213,10 @@ class CodeDelivery {
 
     private static String reason(SendResult.Refused refused) {
         if (refused.errorCode() == FORBIDDEN) {
-            return "blocked";
+            return DeliveryTelemetry.BLOCKED;
         }
-        String description = String.valueOf(refused.description());
-        return description.toLowerCase(Locale.ROOT).contains("chat not found")
-                ? "chat_not_found"
-                : "telegram_error: " + description;
+        return String.valueOf(refused.description()).toLowerCase(Locale.ROOT).contains("chat not found")
+                ? DeliveryTelemetry.CHAT_NOT_FOUND
+                : DeliveryTelemetry.TELEGRAM_ERROR;
     }
 }

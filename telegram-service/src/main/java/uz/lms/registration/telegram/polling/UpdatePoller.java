@@ -3,6 +3,8 @@ package uz.lms.registration.telegram.polling;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +47,12 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
     private static final Duration KAFKA_RETRY_PAUSE = Duration.ofSeconds(1);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration START_RETRY_PAUSE = Duration.ofSeconds(5);
+    private static final String UPDATE_OBSERVATION = "telegram.update";
 
     private final TelegramProperties properties;
     private final TelegramUrl telegramUrl;
     private final KafkaTemplate<String, Object> kafka;
+    private final ObservationRegistry observations;
 
     private volatile @Nullable ScheduledExecutorService executor;
     private @Nullable OkHttpClient http;
@@ -57,10 +61,12 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
             TelegramProperties properties,
             TelegramUrl telegramUrl,
             KafkaTemplate<String, Object> kafka,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObservationRegistry observations) {
         this.properties = properties;
         this.telegramUrl = telegramUrl;
         this.kafka = kafka;
+        this.observations = observations;
         Gauge.builder("telegram.polling", this, poller -> poller.isPolling() ? 1 : 0)
                 .description("1 while this instance polls Telegram; the sum over all instances should be 1")
                 .register(meters);
@@ -165,8 +171,20 @@ public class UpdatePoller implements LongPollingUpdateConsumer {
         }
     }
 
-    /** Retries until Kafka takes the update: moving on would confirm it to Telegram and lose it. */
+    /**
+     * Starts the update's trace: nothing comes before it, and what it causes (the answer, a command to
+     * verification-service, the code's delivery) continues it through the record's {@code traceparent}. The span
+     * knows the user by {@code telegram_id} only, never by a number or a code the message holds.
+     */
     private void handOver(ChatUpdate update) throws InterruptedException {
+        Observation.createNotStarted(UPDATE_OBSERVATION, observations)
+                .contextualName("telegram update")
+                .highCardinalityKeyValue("telegram_id", Long.toString(update.userId()))
+                .observeChecked(() -> putOnKafka(update));
+    }
+
+    /** Retries until Kafka takes the update: moving on would confirm it to Telegram and lose it. */
+    private void putOnKafka(ChatUpdate update) throws InterruptedException {
         while (true) {
             try {
                 kafka.send(TelegramTopics.UPDATES, Topics.key(update.userId()), update)
