@@ -13,6 +13,8 @@
 # RUN_VERIFICATION_PORT, RUN_TELEGRAM_PORT, LOCAL_STACK_KAFKA_PORT, LOCAL_STACK_POSTGRES_PORT,
 # LOCAL_STACK_SANDBOX_PORT; data and logs: LOCAL_STACK_DATA_DIR. The class caches it makes for a faster start:
 # scripts/class-caches.sh; how it starts and stops its processes: scripts/processes.sh.
+# RUN_OBSERVABILITY=true also starts Zipkin's server on http://localhost:9411 (RUN_ZIPKIN_PORT; fetched from Maven
+# Central into target/zipkin/ the first time), and every service exports its traces to it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,6 +23,11 @@ DATA_DIR="${LOCAL_STACK_DATA_DIR:-$PWD/.run-data}"
 LOGS="$DATA_DIR/logs"
 STARTUP_SECONDS="${RUN_STARTUP_SECONDS:-240}"
 export LOCAL_STACK_DATA_DIR="$DATA_DIR"
+OBSERVABILITY="${RUN_OBSERVABILITY:-false}"
+ZIPKIN_PORT="${RUN_ZIPKIN_PORT:-9411}"
+# compose.yaml's observability profile runs the same version (openzipkin/zipkin).
+ZIPKIN_SERVER=io.zipkin:zipkin-server:3.5.1:jar:exec
+ZIPKIN_JAR=target/zipkin/zipkin-server-3.5.1-exec.jar
 
 port_of() {
     case "$1" in
@@ -74,7 +81,7 @@ cleanup() {
     trap - EXIT
     echo "Stopping..."
     stop $SERVICES $(trainings $SERVICES)
-    stop local-stack $(trainings local-stack)
+    stop local-stack $(trainings local-stack) zipkin
     stop_orphan_postgres
     rm -f "$DATA_DIR/run.pid"
     echo "Stopped."
@@ -96,6 +103,28 @@ start_local_stack() {
     set +a
 }
 
+# Zipkin's server, fetched through Maven (the build's own repository and mirrors) the first time it is asked for.
+fetch_zipkin() {
+    [ -f "$ZIPKIN_JAR" ] && return
+    echo "Fetching Zipkin's server ($ZIPKIN_SERVER, 131 MB, once); log: $LOGS/zipkin-fetch.log"
+    if ! ./mvnw -B -ntp -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+        -Dartifact="$ZIPKIN_SERVER" -DoutputDirectory="$(dirname "$ZIPKIN_JAR")" >"$LOGS/zipkin-fetch.log" 2>&1; then
+        tail -n 20 "$LOGS/zipkin-fetch.log" >&2
+        echo "Zipkin's server could not be fetched; the whole log is $LOGS/zipkin-fetch.log" >&2
+        exit 1
+    fi
+}
+
+# Zipkin on the loopback address only (its spans name telegram_ids), keeping the newest 50,000 spans in memory
+# within a bounded heap; JAVA_OPTS as for every JVM. Started before local-stack, waited for with the services.
+start_zipkin() {
+    # shellcheck disable=SC2086
+    MEM_MAX_SPANS=50000 start zipkin "$JAVA_HOME/bin/java" -Xmx256m ${JAVA_OPTS:-} -jar "$ZIPKIN_JAR" \
+        "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$ZIPKIN_PORT"
+    export MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED=true
+    export MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT="http://localhost:$ZIPKIN_PORT/api/v2/spans"
+}
+
 wait_until_ready() {
     local deadline=$((SECONDS + STARTUP_SECONDS)) name pending
     while :; do
@@ -104,6 +133,10 @@ wait_until_ready() {
             alive "$name" || failed "$name"
             http_ok "$(port_of "$name")" /actuator/health/readiness 2>/dev/null || pending="$pending $name"
         done
+        if [ "$OBSERVABILITY" = true ]; then
+            alive zipkin || failed zipkin
+            http_ok "$ZIPKIN_PORT" /health 2>/dev/null || pending="$pending zipkin"
+        fi
         [ -z "$pending" ] && return
         [ "$SECONDS" -lt "$deadline" ] || { echo "Not ready after ${STARTUP_SECONDS}s:$pending" >&2; exit 1; }
         sleep 1
@@ -131,6 +164,9 @@ banner() {
     echo "   Watch them   ./run.sh watch   (in another terminal: every record as it passes, codes and phone numbers masked)"
     echo "   PostgreSQL   ${SPRING_DATASOURCE_URL:-}"
     echo "   Health       $gateway/actuator/health, :$(port_of verification-service) and :$(port_of telegram-service) likewise"
+    if [ "$OBSERVABILITY" = true ]; then
+        echo "   Traces       http://localhost:$ZIPKIN_PORT   Zipkin: one registration by its telegram_id tag"
+    fi
     echo "   Logs         $LOGS/"
     echo "=================================================================================="
 }
@@ -163,7 +199,7 @@ if [ -f "$DATA_DIR/run.pid" ] && kill -0 "$(cat "$DATA_DIR/run.pid")" 2>/dev/nul
     exit 1
 fi
 # shellcheck disable=SC2046,SC2086
-stop_stale local-stack $SERVICES $(trainings local-stack $SERVICES)
+stop_stale local-stack $SERVICES $(trainings local-stack $SERVICES) zipkin
 echo $$ >"$DATA_DIR/run.pid"
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -176,8 +212,13 @@ echo "Java: $JAVA_HOME ($JAVA_VERSION)"
 for module in local-stack $SERVICES; do
     [ -n "$(exec_jar "$module")" ] || { echo "$module/target has no exec jar: run ./run.sh without --no-build" >&2; exit 1; }
 done
+[ "$OBSERVABILITY" = true ] && fetch_zipkin
 
 make_class_caches
+if [ "$OBSERVABILITY" = true ]; then
+    echo "Starting Zipkin..."
+    start_zipkin
+fi
 echo "Starting Kafka, PostgreSQL and the Telegram sandbox where the environment does not name real ones..."
 start_local_stack local-stack no
 
@@ -189,7 +230,7 @@ wait_until_ready
 banner
 
 while :; do
-    for name in local-stack $SERVICES; do
+    for name in local-stack $SERVICES $([ "$OBSERVABILITY" = true ] && echo zipkin); do
         alive "$name" || { echo "$name stopped; see $LOGS/$name.log" >&2; exit 1; }
     done
     sleep 1

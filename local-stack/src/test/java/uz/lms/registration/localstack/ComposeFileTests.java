@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * compose.yaml held to the contract by reading it: images, ports, settings, secrets and health checks;
@@ -65,11 +67,15 @@ class ComposeFileTests {
     }
 
     @Test
-    void aPlainUpStartsWhatCanBeHadAndTheSandboxAndTheUiAreProfiles() {
+    void aPlainUpStartsWhatCanBeHadAndTheSandboxTheUiAndObservabilityAreProfiles() {
         assertThat(services)
                 .allSatisfy((name, service) -> assertThat(((Map<?, ?>) service).get("profiles"))
                         .as(name)
-                        .isIn(null, List.of("sandbox"), List.of("ui")));
+                        .isIn(null, List.of("sandbox"), List.of("ui"), List.of("observability"), List.of("grafana")));
+        assertThat(service("zipkin").get("profiles")).isEqualTo(List.of("observability"));
+        assertThat(service("prometheus").get("profiles")).isEqualTo(List.of("observability"));
+        // Its image is on docker.io only: the observability profile must start where it cannot be pulled.
+        assertThat(service("grafana").get("profiles")).isEqualTo(List.of("grafana"));
         assertThat(service("kafka-ui").get("profiles")).isEqualTo(List.of("ui"));
         assertThat(service("kafka-ui").get("image")).asString().contains("kafka-ui");
         assertThat(service("telegram-sandbox").get("profiles")).isEqualTo(List.of("sandbox"));
@@ -321,6 +327,83 @@ class ComposeFileTests {
     }
 
     @Test
+    void theObservabilityProfileScrapesEveryInstanceOfEveryServiceOnItsActuatorPortAndCollectsTheirSpans()
+            throws IOException {
+        assertThat(service("prometheus").get("image")).asString().startsWith("prom/prometheus:");
+        assertThat(list(service("prometheus"), "volumes"))
+                .contains(
+                        "./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                        "./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        Map<String, Object> prometheus = readYaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+        assertThat(list(prometheus, "rule_files")).containsExactly("alerts.yml");
+        List<Object> jobs = list(prometheus, "scrape_configs");
+        // Every container with an actuator: the three services and the sandbox's bot, each on its management port.
+        for (String name : KAFKA_USERS.keySet()) {
+            Object port = environment(name).get("MANAGEMENT_SERVER_PORT");
+            assertThat(jobs)
+                    .as("a job scraping every instance of %s on %s", name, port)
+                    .anySatisfy(job -> {
+                        Map<String, Object> scrape = map(job);
+                        assertThat(scrape.get("metrics_path")).isEqualTo("/actuator/prometheus");
+                        assertThat(list(scrape, "dns_sd_configs")).anySatisfy(dns -> {
+                            // Type A: one target per container under the service's name, however many are scaled.
+                            assertThat(map(dns).get("type")).isEqualTo("A");
+                            assertThat(map(dns).get("port")).isEqualTo(port);
+                            assertThat(list(map(dns), "names")).contains(name);
+                        });
+                    });
+            assertThat(environment(name))
+                    .as(name)
+                    .containsEntry("MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENABLED", "true")
+                    .containsEntry("MANAGEMENT_TRACING_EXPORT_ZIPKIN_ENDPOINT", "http://zipkin:9411/api/v2/spans");
+        }
+        // The version run.sh fetches for RUN_OBSERVABILITY=true.
+        assertThat(Files.readString(ROOT.resolve("run.sh")))
+                .contains("ZIPKIN_SERVER=io.zipkin:zipkin-server:"
+                        + service("zipkin").get("image").toString().replace("openzipkin/zipkin:", "")
+                        + ":jar:exec");
+        for (String name : List.of("zipkin", "prometheus", "grafana")) {
+            assertThat(list(service(name), "ports"))
+                    .as(name)
+                    .singleElement()
+                    .asString()
+                    .startsWith("127.0.0.1:");
+        }
+    }
+
+    @Test
+    void grafanaIsProvisionedWithComposesPrometheusAndTheDashboardWhoseEveryPanelQueriesIt() throws IOException {
+        assertThat(list(service("grafana"), "volumes"))
+                .contains(
+                        "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro",
+                        "./deploy/grafana/dashboards:/etc/grafana/dashboards:ro");
+        Map<String, Object> datasource = map(
+                list(readYaml(ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml")), "datasources")
+                        .getFirst());
+        assertThat(datasource).containsEntry("type", "prometheus").containsEntry("url", "http://prometheus:9090");
+        assertThat(list(service("prometheus"), "ports"))
+                .singleElement()
+                .asString()
+                .endsWith(":9090");
+        Map<String, Object> provider = map(
+                list(readYaml(ROOT.resolve("deploy/grafana/provisioning/dashboards/lms-registration.yml")), "providers")
+                        .getFirst());
+        assertThat(section(provider, "options")).containsEntry("path", "/etc/grafana/dashboards");
+
+        JsonNode dashboard = JsonMapper.builder()
+                .build()
+                .readTree(ROOT.resolve("deploy/grafana/dashboards/lms-registration.json")
+                        .toFile());
+        assertThat(dashboard.get("panels")).isNotEmpty().allSatisfy(panel -> {
+            assertThat(panel.get("targets")).as(panel.get("title").asString()).isNotEmpty();
+            panel.get("targets").forEach(target -> {
+                assertThat(target.at("/datasource/uid").asString()).isEqualTo(datasource.get("uid"));
+                assertThat(target.get("expr").asString()).isNotBlank();
+            });
+        });
+    }
+
+    @Test
     void dockerComposeAcceptsTheFileWithoutSecretsSoThatPsLogsAndDownWork() throws Exception {
         assumeTrue(
                 onPath("docker-compose"),
@@ -342,6 +425,10 @@ class ComposeFileTests {
                         "sandbox",
                         "--profile",
                         "ui",
+                        "--profile",
+                        "observability",
+                        "--profile",
+                        "grafana",
                         "config",
                         "-q")
                 .directory(ROOT.toFile())
@@ -366,11 +453,20 @@ class ComposeFileTests {
     }
 
     private static Map<String, Object> read() {
-        try (Reader reader = Files.newBufferedReader(ROOT.resolve("compose.yaml"))) {
+        return readYaml(ROOT.resolve("compose.yaml"));
+    }
+
+    private static Map<String, Object> readYaml(Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
             return new Yaml().load(reader);
         } catch (IOException e) {
-            throw new IllegalStateException("compose.yaml is missing from " + ROOT, e);
+            throw new IllegalStateException(file + " is missing", e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
     }
 
     @SuppressWarnings("unchecked")

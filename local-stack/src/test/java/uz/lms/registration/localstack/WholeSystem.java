@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import uz.lms.registration.contracts.Topics;
@@ -26,10 +27,11 @@ import uz.lms.registration.testsupport.SystemProcess;
 import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
- * The whole system started exactly as a developer does, with {@code ./run.sh --no-build} (local-stack and the
- * three services' exec jars as processes, on free ports, in a data folder of the test's), and what a test does
- * with it: chat in the Telegram sandbox's web chat, call the gateway, read {@code user.events}. Closing it stops
- * run.sh. Needs the exec jars that {@code package} builds.
+ * The whole system started exactly as a developer does, with {@code RUN_OBSERVABILITY=true ./run.sh --no-build}
+ * (local-stack, Zipkin's server and the three services' exec jars as processes, on free ports, in a data folder of
+ * the test's), and what a test does with it: chat in the Telegram sandbox's web chat, call the gateway, read
+ * {@code user.events}, ask Zipkin and the actuators. Closing it stops run.sh. Needs the exec jars that
+ * {@code package} builds.
  */
 final class WholeSystem implements AutoCloseable {
 
@@ -58,6 +60,8 @@ final class WholeSystem implements AutoCloseable {
             "RUN_VERIFICATION_PORT",
             SystemProcess.freePort(),
             "RUN_TELEGRAM_PORT",
+            SystemProcess.freePort(),
+            "RUN_ZIPKIN_PORT",
             SystemProcess.freePort());
     private final Path data;
     private final Process runSh;
@@ -103,6 +107,8 @@ final class WholeSystem implements AutoCloseable {
         env.keySet().removeIf(name -> name.matches("(SPRING|TELEGRAM|GATEWAY|VERIFICATION|LOCAL_STACK|RUN)_.*"));
         ports.forEach((name, port) -> env.put(name, String.valueOf(port)));
         env.put("LOCAL_STACK_DATA_DIR", data.toString());
+        // Zipkin's server too, every service exporting its spans to it.
+        env.put("RUN_OBSERVABILITY", "true");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         // Settings of the contract pass through run.sh to the services; a busy CI machine answers slowly.
@@ -122,6 +128,26 @@ final class WholeSystem implements AutoCloseable {
 
     Collection<Integer> ports() {
         return ports.values();
+    }
+
+    /** The port run.sh was given as {@code setting} ({@code RUN_GATEWAY_PORT}, ...). */
+    int port(String setting) {
+        return ports.get(setting);
+    }
+
+    /** GETs {@code path} from Zipkin's API. */
+    JsonNode zipkin(String path) throws Exception {
+        return json.readTree(get(port("RUN_ZIPKIN_PORT"), path));
+    }
+
+    /** GETs {@code path} on 127.0.0.1:{@code port}; the body, once the answer is 200. */
+    String get(int port, String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET :%d%s", port, path).isEqualTo(200);
+        return response.body();
     }
 
     /** What run.sh printed so far. */
@@ -248,7 +274,7 @@ final class WholeSystem implements AutoCloseable {
     /** run.sh's output and the end of every process's log, for a failure message. */
     private String diagnostics() throws IOException {
         StringBuilder text = new StringBuilder(output());
-        for (String name : MODULES) {
+        for (String name : Stream.concat(MODULES.stream(), Stream.of("zipkin")).toList()) {
             Path log = data.resolve("logs").resolve(name + ".log");
             if (Files.exists(log)) {
                 List<String> lines = Files.readAllLines(log);

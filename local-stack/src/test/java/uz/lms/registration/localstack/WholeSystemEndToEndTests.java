@@ -12,11 +12,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,12 +34,16 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import uz.lms.registration.testsupport.Prerequisite;
 
 /**
- * The whole system as {@code ./run.sh} starts it ({@link WholeSystem}): people share their contact in the web
- * chat, then verify in the chat or over the HTTP API; an outsider with the HTTP API can neither bind a number
- * nor keep its owner from verifying; {@code ./run.sh watch} shows the flow on the topics but masks what operators
- * must not read, and stopping run.sh leaves nothing behind. Runs with failsafe, after {@code package} has built the jars.
+ * The whole system as {@code RUN_OBSERVABILITY=true ./run.sh} starts it ({@link WholeSystem}): people share their
+ * contact in the web chat, then verify in the chat or over the HTTP API; an outsider with the HTTP API can neither
+ * bind a number nor keep its owner from verifying; {@code ./run.sh watch} shows the flow on the topics but masks
+ * what operators must not read; one registration is one trace in Zipkin; no span, metric label or log line holds a
+ * code, a phone number or the bot token; the dashboard's queries and the alert rules evaluate on a real Prometheus
+ * scraping the services; and stopping run.sh leaves nothing behind. Runs with failsafe, after {@code package} has
+ * built the jars.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,23 +56,51 @@ class WholeSystemEndToEndTests {
     private static final long OUTSIDER = 910_000_004L;
     private static final long GUESSED = 910_000_005L;
     private static final long WATCHED = 910_000_006L;
+    private static final long TRACED = 910_000_007L;
+    private static final List<Long> USERS = List.of(CHAT_USER, API_CLIENT, OWNER, OUTSIDER, GUESSED, WATCHED, TRACED);
+    private static final String BOT_TOKEN_SECRET = "local-sandbox";
+    /** The services whose actuators Prometheus scrapes, by run.sh's setting of their port. */
+    private static final Map<String, String> ACTUATORS = Map.of(
+            "gateway-service", "RUN_GATEWAY_PORT",
+            "verification-service", "RUN_VERIFICATION_PORT",
+            "telegram-service", "RUN_TELEGRAM_PORT");
+
+    private static final Path DEPLOY = Path.of("").toAbsolutePath().getParent().resolve("deploy");
     /** A code as a JSON value, issued or typed: what run.sh watch must never print. */
     private static final Pattern CODE_IN_JSON = Pattern.compile("\"\\d{6}\"");
     /** The test's phone numbers, as given or normalized: "+998 90 111 22 88", "998901112288", ... */
     private static final Pattern PHONE_NUMBER = Pattern.compile("998[\\d -]{9,}");
+    /** The same, as a word of their own: not inside a trace id or a timestamp. */
+    private static final Pattern PHONE_NUMBER_WORD =
+            Pattern.compile("(?<![\\w.])\\+?998[ -]?\\d{2}[ -]?\\d{3}[ -]?\\d{2}[ -]?\\d{2}(?![\\w.])");
+    /** A run of six digits alone: what a code would be in a log line, a tag or a label. */
+    private static final Pattern SIX_DIGITS = Pattern.compile("(?<![\\w.])\\d{6}(?![\\w.])");
 
     @TempDir
     static Path data;
 
     private WholeSystem system;
+    /** Scraping the services from the start, where the binary is installed. */
+    private @Nullable RealPrometheus prometheus;
 
     @BeforeAll
     void startTheSystemWithRunSh() throws Exception {
         system = WholeSystem.start(data);
+        Optional<Path> binary = RealPrometheus.binary();
+        if (binary.isPresent()) {
+            Path folder = Files.createDirectories(data.resolve("prometheus"));
+            Map<String, Integer> actuators = new TreeMap<>();
+            ACTUATORS.forEach((job, port) -> actuators.put(job, system.port(port)));
+            prometheus = RealPrometheus.start(
+                    binary.get(), folder, actuators, List.of(DEPLOY.resolve("prometheus/alerts.yml")));
+        }
     }
 
     @AfterAll
     void stopIt() throws InterruptedException {
+        if (prometheus != null) {
+            prometheus.close();
+        }
         if (system != null) {
             system.close();
         }
@@ -199,26 +239,28 @@ class WholeSystemEndToEndTests {
 
         Process watch = system.runSh("watch.out", "watch");
         try {
+            // It reads the topics' partitions in no set order: wait until it has printed all of them.
             await().atMost(PATIENCE)
                     .until(() -> Files.readString(data.resolve("watch.out"))
                             .lines()
                             .anyMatch(line -> line.contains("user.events")
                                     && line.contains("\"UserVerified\"")
                                     && line.contains(String.valueOf(WATCHED))));
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(Files.readString(data.resolve("watch.out")))
+                            .contains(
+                                    "registration.requests",
+                                    "verification.requests",
+                                    "chat.registrations",
+                                    "chat.verifications",
+                                    "code.deliveries",
+                                    "verification.codes",
+                                    "telegram.updates",
+                                    "\"code\":\"******\"",
+                                    "\"verification_code\":\"******\"",
+                                    "\"phone_number\":\"******\"",
+                                    "\"text\":\"******\""));
             String watched = Files.readString(data.resolve("watch.out"));
-            assertThat(watched)
-                    .contains(
-                            "registration.requests",
-                            "verification.requests",
-                            "chat.registrations",
-                            "chat.verifications",
-                            "code.deliveries",
-                            "verification.codes",
-                            "telegram.updates",
-                            "\"code\":\"******\"",
-                            "\"verification_code\":\"******\"",
-                            "\"phone_number\":\"******\"",
-                            "\"text\":\"******\"");
             assertThat(CODE_IN_JSON.matcher(watched).find())
                     .as("a code in run.sh watch's output")
                     .isFalse();
@@ -233,6 +275,135 @@ class WholeSystemEndToEndTests {
 
     @Test
     @Order(6)
+    void oneRegistrationIsOneTraceInZipkinFromTheBotThroughVerificationServiceToSendMessage() throws Exception {
+        system.shareContact(TRACED, "+998 90 111 22 99");
+        system.awaitCode(TRACED, null);
+
+        // Found as an operator finds it: by the telegram_id tag, never the number or the code.
+        String byTelegramId = "/api/v2/traces?annotationQuery=telegram_id%3D" + TRACED + "&limit=100";
+        JsonNode traces = await().atMost(PATIENCE)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> system.zipkin(byTelegramId), found -> found.size() > 0 && hasTheWholeRegistration(found));
+        assertThat(traces).as("traces tagged telegram_id=%d", TRACED).hasSize(1);
+        JsonNode trace = traces.get(0);
+        assertThat(services(trace)).contains("telegram-service", "verification-service");
+        assertThat(trace)
+                .as("the bot's sendMessage in the same trace")
+                .anySatisfy(span -> assertThat(isSendMessage(span)).isTrue());
+    }
+
+    @Test
+    @Order(7)
+    void noSpanMetricLabelNorLogLineHoldsACodeAPhoneNumberOrTheBotToken() throws Exception {
+        Set<String> codes = new TreeSet<>();
+        for (long user : USERS) {
+            system.botMessages(user, 0).forEach(message -> {
+                Matcher code = Pattern.compile("<code>(\\d{6})</code>")
+                        .matcher(message.get("text").asString());
+                while (code.find()) {
+                    codes.add(code.group(1));
+                }
+            });
+        }
+        assertThat(codes).as("the codes the bot sent in these tests").hasSizeGreaterThanOrEqualTo(USERS.size());
+
+        JsonNode traces = system.zipkin("/api/v2/traces?limit=10000");
+        assertThat(traces).as("Zipkin holds the tests' traces").isNotEmpty();
+        for (JsonNode trace : traces) {
+            for (JsonNode span : trace) {
+                List<String> texts = new ArrayList<>();
+                texts.add(span.path("name").asString());
+                span.path("tags").properties().forEach(tag -> {
+                    texts.add(tag.getKey());
+                    texts.add(tag.getValue().asString());
+                });
+                span.path("annotations")
+                        .forEach(
+                                annotation -> texts.add(annotation.path("value").asString()));
+                for (String text : texts) {
+                    assertHoldsNoSecret(
+                            text, codes, "span %s of %s".formatted(span.path("name"), span.path("localEndpoint")));
+                }
+            }
+        }
+
+        for (Map.Entry<String, String> actuator : ACTUATORS.entrySet()) {
+            String metrics = system.get(system.port(actuator.getValue()), "/actuator/prometheus");
+            metrics.lines()
+                    .filter(line -> !line.startsWith("#") && line.contains("{"))
+                    .forEach(line -> {
+                        String labels = line.substring(line.indexOf('{'), line.lastIndexOf('}') + 1);
+                        assertThat(labels).as("%s: %s", actuator.getKey(), line).doesNotContain("telegram_id");
+                        USERS.forEach(user -> assertThat(labels)
+                                .as("%s: %s", actuator.getKey(), line)
+                                .doesNotContain(String.valueOf(user)));
+                        assertHoldsNoSecret(labels, codes, actuator.getKey() + " metric " + line);
+                    });
+        }
+
+        for (String name : List.of("gateway-service", "verification-service", "telegram-service", "zipkin")) {
+            system.log(name).lines().forEach(line -> assertHoldsNoSecret(line, codes, name + ".log: " + line));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void everyDashboardQueryAndAlertRuleEvaluatesOnAPrometheusScrapingTheSystemAndTheFunnelHasData() throws Exception {
+        Prerequisite.require(prometheus != null, "no prometheus on the PATH (apt-get install prometheus)");
+        RealPrometheus server = Objects.requireNonNull(prometheus);
+        await().atMost(PATIENCE)
+                .until(
+                        () -> server.query("sum(up)")
+                                .at("/data/result/0/value/1")
+                                .asString(),
+                        "3"::equals);
+
+        JsonNode dashboard =
+                system.readTree(Files.readString(DEPLOY.resolve("grafana/dashboards/lms-registration.json")));
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                JsonNode answer = server.query(target.get("expr").asString());
+                assertThat(answer.get("status").asString())
+                        .as("panel \"%s\": %s", panel.get("title").asString(), answer)
+                        .isEqualTo("success");
+            }
+        }
+
+        // Every rule evaluated, more than once (1 s), without an error.
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            JsonNode groups = server.rules().at("/data/groups");
+            assertThat(groups).isNotEmpty();
+            for (JsonNode group : groups) {
+                assertThat(group.get("rules")).isNotEmpty().allSatisfy(rule -> {
+                    assertThat(rule.get("health").asString())
+                            .as(
+                                    "%s: %s",
+                                    rule.get("name").asString(),
+                                    rule.path("lastError").asString())
+                            .isEqualTo("ok");
+                    assertThat(rule.get("lastEvaluation").asString()).doesNotStartWith("0001-");
+                });
+            }
+        });
+
+        // The registrations these tests made, scraped since the start.
+        for (String funnel : List.of(
+                "verification_codes_issued_total",
+                "telegram_codes_delivered_total",
+                "verification_codes_verified_total",
+                "telegram_code_delivery_seconds_count",
+                "telegram_code_delivery_seconds_bucket")) {
+            await().atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(server.query("sum(" + funnel + ")")
+                                    .at("/data/result/0/value/1")
+                                    .asString("0"))
+                            .as(funnel)
+                            .isNotEqualTo("0"));
+        }
+    }
+
+    @Test
+    @Order(9)
     void stoppingRunShLeavesNoProcessBehind() throws Exception {
         Process runSh = system.runSh();
         List<ProcessHandle> started = runSh.toHandle().descendants().toList();
@@ -249,5 +420,50 @@ class WholeSystemEndToEndTests {
                     .isInstanceOf(IOException.class);
         }
         assertThat(system.output()).contains("Stopped.");
+    }
+
+    /** Spans of the bot (or the gateway), of verification-service and the bot's sendMessage, in one of them. */
+    private static boolean hasTheWholeRegistration(JsonNode traces) {
+        for (JsonNode trace : traces) {
+            Set<String> services = services(trace);
+            boolean sent = false;
+            for (JsonNode span : trace) {
+                sent |= isSendMessage(span);
+            }
+            if (sent && services.contains("verification-service")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> services(JsonNode trace) {
+        Set<String> services = new TreeSet<>();
+        trace.forEach(span -> services.add(span.at("/localEndpoint/serviceName").asString("")));
+        return services;
+    }
+
+    /** The bot's Bot API call that delivers a code: named so, or tagged so (Zipkin lower-cases span names). */
+    private static boolean isSendMessage(JsonNode span) {
+        if (!span.at("/localEndpoint/serviceName").asString("").equals("telegram-service")) {
+            return false;
+        }
+        if (span.path("name").asString().toLowerCase(Locale.ROOT).contains("sendmessage")) {
+            return true;
+        }
+        for (JsonNode value : span.path("tags")) {
+            if (value.asString().contains("sendMessage")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void assertHoldsNoSecret(String text, Set<String> codes, String where) {
+        assertThat(text).as(where).doesNotContain(BOT_TOKEN_SECRET).doesNotContainPattern(PHONE_NUMBER_WORD);
+        Matcher digits = SIX_DIGITS.matcher(text);
+        while (digits.find()) {
+            assertThat(codes).as("a code in %s", where).doesNotContain(digits.group());
+        }
     }
 }
