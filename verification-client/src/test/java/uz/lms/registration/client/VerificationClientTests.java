@@ -3,6 +3,7 @@ package uz.lms.registration.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,7 +208,8 @@ class VerificationClientTests {
     private VerificationClient start(String brokers, CommandTopics commandTopics) {
         DefaultKafkaProducerFactory<String, Object> producers = producers(brokers);
         cleanUp.add(producers::destroy);
-        var client = new VerificationClient(producers, consumers(), "client-tests", commandTopics, REPLY_TIMEOUT, 3);
+        var client = new VerificationClient(
+                producers, consumers(), "client-tests", commandTopics, REPLY_TIMEOUT, 3, ObservationRegistry.NOOP);
         cleanUp.add(client::destroy);
         cleanUp.add(client::stop);
         client.start();
@@ -263,7 +265,14 @@ class VerificationClientTests {
 
         @Bean
         VerificationClient verificationClient(ProducerFactory<String, Object> producers) {
-            return new VerificationClient(producers, consumers(), "requester", CommandTopics.GATEWAY, REPLY_TIMEOUT, 2);
+            return new VerificationClient(
+                    producers,
+                    consumers(),
+                    "requester",
+                    CommandTopics.GATEWAY,
+                    REPLY_TIMEOUT,
+                    2,
+                    ObservationRegistry.NOOP);
         }
 
         @Bean
