@@ -1,8 +1,10 @@
 package uz.lms.registration.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import uz.lms.registration.contracts.RegistrationOutcome;
 import uz.lms.registration.contracts.Topics;
 import uz.lms.registration.contracts.VerificationOutcome;
 import uz.lms.registration.gateway.RunningGateway.Response;
+import uz.lms.registration.testsupport.TopicRecorder;
 
 /**
  * What the gateway makes of each outcome verification-service answers: its status and body, and the command each
@@ -39,6 +42,33 @@ class GatewayIntegrationTests extends FakeVerifierGatewayTest {
             assertThat(command.vouched()).isFalse();
         });
         assertThat(verifier.topicsOf(user)).containsExactly(Topics.REGISTRATION_REQUESTS);
+    }
+
+    @Test
+    void theCommandContinuesTheTraceOfTheCallersTraceparent() {
+        long user = newTelegramId();
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callersSpan = "00f067aa0ba902b7";
+
+        try (TopicRecorder commands = TopicRecorder.start(Topics.REGISTRATION_REQUESTS)) {
+            Response response = gateway.send(gateway.request("/register")
+                    .header("Content-Type", "application/json")
+                    .header("X-API-Key", RunningGateway.API_KEY)
+                    .header("traceparent", "00-" + trace + "-" + callersSpan + "-01")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"telegram_id\": " + user + ", \"phone_number\": \"" + PHONE + "\"}")));
+
+            assertThat(response.status()).isEqualTo(200);
+            // The gateway's own spans come between: the request's, and the send's, which the header names.
+            await().untilAsserted(() -> assertThat(commands.records())
+                    .filteredOn(record -> record.key().equals(Topics.key(user)))
+                    .singleElement()
+                    .extracting(record -> new String(
+                            record.headers().lastHeader("traceparent").value(), StandardCharsets.US_ASCII))
+                    .asString()
+                    .matches("00-" + trace + "-[0-9a-f]{16}-01")
+                    .doesNotContain(callersSpan));
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package uz.lms.registration.client;
 
+import io.micrometer.context.ContextSnapshot;
+import io.micrometer.context.ContextSnapshotFactory;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +50,11 @@ import uz.lms.registration.contracts.VerifyCode;
  * verification-service drops it unapplied: a request that failed changed nothing. The deadline is
  * wall-clock time, the one clock requester and service share; the send itself runs off the caller's thread, since a send blocked on broker metadata must
  * not hold it.
+ *
+ * <p>Each command carries its caller's trace in a W3C {@code traceparent} header: the templates are observed, and the
+ * caller's context (its HTTP request's span, say) follows the send to the thread that makes it. Replies are not
+ * observed: every instance reads every reply, so each reply would get a span per instance, all but one of them for a
+ * reply the instance drops; the caller's own span already ends when its reply arrives.
  */
 public final class VerificationClient implements SmartLifecycle, DisposableBean {
 
@@ -58,6 +66,9 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
 
     private static final Executor SENDERS =
             task -> Thread.ofVirtual().name("verification-request").start(task);
+    /** What is current on the caller's thread (its observation, so its span), to be restored where the send runs. */
+    private static final ContextSnapshotFactory CALLERS_CONTEXT =
+            ContextSnapshotFactory.builder().build();
 
     private final CommandTopics commandTopics;
     private final String registrationReplies;
@@ -76,6 +87,7 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
      * @param commandTopics   the requesting service's own command topics
      * @param replyTimeout    how long a request waits for its reply
      * @param replyPartitions partitions of the reply topics
+     * @param observations    observes each send, so that the command carries its caller's trace
      */
     public VerificationClient(
             ProducerFactory<String, Object> producers,
@@ -83,7 +95,8 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
             String requester,
             CommandTopics commandTopics,
             Duration replyTimeout,
-            int replyPartitions) {
+            int replyPartitions,
+            ObservationRegistry observations) {
         this.commandTopics = commandTopics;
         this.registrationReplies = requester + ".registration.replies";
         this.verificationReplies = requester + ".verification.replies";
@@ -93,8 +106,10 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         // time.
         this.deadline = replyTimeout.minus(replyTimeout.dividedBy(5));
         String instance = UUID.randomUUID().toString();
-        this.registrations = template(producers, consumers, registrationReplies, instance, RegistrationReply.class);
-        this.verifications = template(producers, consumers, verificationReplies, instance, VerificationReply.class);
+        this.registrations =
+                template(producers, consumers, registrationReplies, instance, RegistrationReply.class, observations);
+        this.verifications =
+                template(producers, consumers, verificationReplies, instance, VerificationReply.class, observations);
     }
 
     /** verification-service's reply; fails when none comes within the reply timeout. */
@@ -174,12 +189,17 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
                 .add(
                         Topics.DEADLINE_HEADER,
                         Instant.now().plus(deadline).toString().getBytes(StandardCharsets.US_ASCII));
-        return CompletableFuture.supplyAsync(() -> template.sendAndReceive(record), SENDERS)
+        ContextSnapshot caller = CALLERS_CONTEXT.captureAll();
+        return CompletableFuture.supplyAsync(() -> template.sendAndReceive(record), caller.wrapExecutor(SENDERS))
                 .<ConsumerRecord<String, R>>thenCompose(reply -> reply)
                 .thenApply(ConsumerRecord::value)
                 .orTimeout(replyTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
-                    if (failure != null) {
+                    if (failure == null) {
+                        return;
+                    }
+                    // In the caller's trace, whichever thread saw the reply timeout.
+                    try (var scope = caller.setThreadLocals()) {
                         log.warn(
                                 "{} telegram_id={}: no usable reply from verification-service within {} ({})",
                                 command,
@@ -216,7 +236,8 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
             ConsumerFactory<String, Object> consumers,
             String replyTopic,
             String instance,
-            Class<R> replyType) {
+            Class<R> replyType,
+            ObservationRegistry observations) {
         ContainerProperties properties = new ContainerProperties(replyTopic);
         // One group per reply topic: sharing one would make each container's start rebalance the other.
         properties.setGroupId(replyTopic + "." + instance);
@@ -230,7 +251,16 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         var container = new ConcurrentMessageListenerContainer<String, R>(consumers, properties);
         container.setBeanName(replyTopic + ".container");
 
-        var template = new ReplyingKafkaTemplate<>(producers, container);
+        var template = new ReplyingKafkaTemplate<>(producers, container) {
+            /** The registry of the replies' observations only (the sends use the one set below): none, see above. */
+            @Override
+            protected ObservationRegistry getObservationRegistry() {
+                return ObservationRegistry.NOOP;
+            }
+        };
+        // Not a bean: the template is given what Spring gives the templates it makes.
+        template.setObservationEnabled(true);
+        template.setObservationRegistry(observations);
         template.setDefaultReplyTimeout(replyTimeout);
         // Every instance sees every reply; the ones for other instances are expected, not errors.
         template.setSharedReplyTopic(true);

@@ -1,5 +1,7 @@
 package uz.lms.registration.client;
 
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,14 +23,16 @@ class VerificationClientAutoConfiguration {
     VerificationClient verificationClient(
             ProducerFactory<String, Object> producers,
             ConsumerFactory<String, Object> consumers,
-            VerificationClientProperties properties) {
+            VerificationClientProperties properties,
+            ObjectProvider<ObservationRegistry> observations) {
         return new VerificationClient(
                 producers,
                 consumers,
                 properties.requester(),
                 properties.commandTopics(),
                 properties.replyTimeout(),
-                properties.replyPartitions());
+                properties.replyPartitions(),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     /** The requester's own reply topics: it declares them (see the contract). */

@@ -3,6 +3,9 @@ package uz.lms.registration.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -81,6 +85,42 @@ class VerificationClientTests {
                 assertThat(reply.telegramId()).isEqualTo(verifying);
                 assertThat(reply.outcome()).isEqualTo(new Verified());
             });
+        }
+    }
+
+    @Test
+    void eachSendIsObservedInItsCallersObservationAndNoReplyIs() {
+        // What each observation is, and which observation was current on the thread that started it.
+        List<String> observed = new CopyOnWriteArrayList<>();
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+
+            @Override
+            public void onStart(Observation.Context context) {
+                var parent = context.getParentObservation();
+                observed.add(context.getName() + " in "
+                        + (parent == null ? "none" : parent.getContextView().getName()));
+            }
+        });
+        try (ScriptedVerifier verifier = new ScriptedVerifier()) {
+            VerificationClient client =
+                    start(EmbeddedInfrastructure.bootstrapServers(), CommandTopics.GATEWAY, observations);
+            Observation caller = Observation.start("caller", observations);
+
+            try (var scope = caller.openScope()) {
+                assertThat(client.register(registerUser(newTelegramId()))).succeedsWithin(REPLY_TIMEOUT);
+                assertThat(client.verify(new VerifyCode(UUID.randomUUID(), Instant.now(), newTelegramId(), "348291")))
+                        .succeedsWithin(REPLY_TIMEOUT);
+            }
+            caller.stop();
+
+            assertThat(observed)
+                    .containsExactly(
+                            "caller in none", "spring.kafka.template in caller", "spring.kafka.template in caller");
         }
     }
 
@@ -205,9 +245,14 @@ class VerificationClientTests {
     }
 
     private VerificationClient start(String brokers, CommandTopics commandTopics) {
+        return start(brokers, commandTopics, ObservationRegistry.NOOP);
+    }
+
+    private VerificationClient start(String brokers, CommandTopics commandTopics, ObservationRegistry observations) {
         DefaultKafkaProducerFactory<String, Object> producers = producers(brokers);
         cleanUp.add(producers::destroy);
-        var client = new VerificationClient(producers, consumers(), "client-tests", commandTopics, REPLY_TIMEOUT, 3);
+        var client = new VerificationClient(
+                producers, consumers(), "client-tests", commandTopics, REPLY_TIMEOUT, 3, observations);
         cleanUp.add(client::destroy);
         cleanUp.add(client::stop);
         client.start();
@@ -263,7 +308,14 @@ class VerificationClientTests {
 
         @Bean
         VerificationClient verificationClient(ProducerFactory<String, Object> producers) {
-            return new VerificationClient(producers, consumers(), "requester", CommandTopics.GATEWAY, REPLY_TIMEOUT, 2);
+            return new VerificationClient(
+                    producers,
+                    consumers(),
+                    "requester",
+                    CommandTopics.GATEWAY,
+                    REPLY_TIMEOUT,
+                    2,
+                    ObservationRegistry.NOOP);
         }
 
         @Bean

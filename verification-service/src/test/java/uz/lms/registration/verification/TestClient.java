@@ -1,5 +1,6 @@
 package uz.lms.registration.verification;
 
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -41,8 +42,11 @@ public class TestClient implements AutoCloseable {
     /** The reply topic of the tests' registrations; a known one, as the gateway's and the bot's are. */
     public static final String REGISTRATION_REPLIES = REQUESTER + ".registration.replies";
 
+    /** The reply topic of the tests' verifications. */
+    public static final String VERIFICATION_REPLIES = REQUESTER + ".verification.replies";
+
     /** The tests' reply topics; the service under test must list them in {@code verification.reply-topics}. */
-    public static final String REPLY_TOPICS = REGISTRATION_REPLIES + "," + REQUESTER + ".verification.replies";
+    public static final String REPLY_TOPICS = REGISTRATION_REPLIES + "," + VERIFICATION_REPLIES;
 
     private final DefaultKafkaProducerFactory<String, Object> producers;
     private final VerificationClient bot;
@@ -75,8 +79,10 @@ public class TestClient implements AutoCloseable {
                 ErrorHandlingDeserializer.VALUE_DESERIALIZER_CLASS, JacksonJsonDeserializer.class,
                 JacksonJsonDeserializer.USE_TYPE_INFO_HEADERS, false));
         // One requester: both read the same reply topics, each keeping the replies to its own requests.
-        bot = new VerificationClient(producers, consumers, REQUESTER, CommandTopics.CHAT, replyTimeout, 3);
-        gateway = new VerificationClient(producers, consumers, REQUESTER, CommandTopics.GATEWAY, replyTimeout, 3);
+        bot = new VerificationClient(
+                producers, consumers, REQUESTER, CommandTopics.CHAT, replyTimeout, 3, ObservationRegistry.NOOP);
+        gateway = new VerificationClient(
+                producers, consumers, REQUESTER, CommandTopics.GATEWAY, replyTimeout, 3, ObservationRegistry.NOOP);
         bot.start();
         gateway.start();
         rawProducers = new DefaultKafkaProducerFactory<>(

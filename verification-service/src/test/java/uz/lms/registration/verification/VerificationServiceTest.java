@@ -2,9 +2,13 @@ package uz.lms.registration.verification;
 
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -70,7 +74,6 @@ public abstract class VerificationServiceTest {
         return "+99890" + ThreadLocalRandom.current().nextInt(1_000_000, 10_000_000);
     }
 
-    /** The latest code delivered to the user on {@code verification.codes}, as telegram-service gets it. */
     /** The rows of {@code users} with this {@code telegram_id}: 1 for a user, 0 for none. */
     protected long usersWith(long telegramId) {
         return jdbc.sql("SELECT count(*) FROM users WHERE telegram_id = ?")
@@ -79,6 +82,7 @@ public abstract class VerificationServiceTest {
                 .single();
     }
 
+    /** The latest code delivered to the user on {@code verification.codes}, as telegram-service gets it. */
     protected DeliverCode deliveredCode(long telegramId) {
         return await().atMost(Duration.ofSeconds(20))
                 .until(() -> deliveredCodes(telegramId), list -> !list.isEmpty())
@@ -91,6 +95,27 @@ public abstract class VerificationServiceTest {
 
     protected List<UserEvent> userEvents(long telegramId) {
         return userEvents.values(UserEvent.class, telegramId);
+    }
+
+    /** A W3C trace id, as a caller that started the trace made it. */
+    protected static String newTraceId() {
+        byte[] id = new byte[16];
+        ThreadLocalRandom.current().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    /** The trace ids of the W3C traceparent headers of the user's records, in their order; "none" for a record without. */
+    protected static List<String> traceIds(List<ConsumerRecord<String, byte[]>> records, long telegramId) {
+        return records.stream()
+                .filter(record -> Topics.key(telegramId).equals(record.key()))
+                .map(record -> record.headers().lastHeader("traceparent"))
+                .map(traceparent -> traceparent == null ? "none" : traceIdOf(traceparent))
+                .toList();
+    }
+
+    private static String traceIdOf(Header traceparent) {
+        // version-traceid-parentid-flags
+        return new String(traceparent.value(), StandardCharsets.US_ASCII).split("-")[1];
     }
 
     @TestConfiguration

@@ -17,6 +17,7 @@ import uz.lms.registration.contracts.RegistrationOutcome.ShareNumberFirst;
 import uz.lms.registration.contracts.RegistrationOutcome.TooManyRequests;
 import uz.lms.registration.contracts.RegistrationReply;
 import uz.lms.registration.gateway.GatewayProperties;
+import uz.lms.registration.gateway.ServerSpan;
 import uz.lms.registration.gateway.fastapi.FastApi;
 import uz.lms.registration.gateway.fastapi.Outcomes;
 import uz.lms.registration.gateway.protection.Throttle;
@@ -50,6 +51,7 @@ class RegistrationController implements RegistrationApi {
     @Override
     public ResponseEntity<?> register(@Nullable JsonNode body) {
         RegisterRequest request = RegisterRequest.from(body);
+        ServerSpan.tagTelegramId(request.telegramId());
         var command = new RegisterUser(
                 UUID.randomUUID(), clock.instant(), request.telegramId(), request.phoneNumber(), LANGUAGE, vouched);
         return throttle.perAccount(

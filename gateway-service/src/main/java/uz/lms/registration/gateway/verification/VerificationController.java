@@ -16,6 +16,7 @@ import uz.lms.registration.contracts.VerificationOutcome.InvalidOrExpiredCode;
 import uz.lms.registration.contracts.VerificationOutcome.Verified;
 import uz.lms.registration.contracts.VerificationReply;
 import uz.lms.registration.contracts.VerifyCode;
+import uz.lms.registration.gateway.ServerSpan;
 import uz.lms.registration.gateway.fastapi.FastApi;
 import uz.lms.registration.gateway.fastapi.Outcomes;
 import uz.lms.registration.gateway.protection.Throttle;
@@ -38,6 +39,7 @@ class VerificationController implements VerificationApi {
     @Override
     public ResponseEntity<?> verify(@Nullable JsonNode body) {
         VerifyRequest request = VerifyRequest.from(body);
+        ServerSpan.tagTelegramId(request.telegramId());
         var command =
                 new VerifyCode(UUID.randomUUID(), clock.instant(), request.telegramId(), request.verificationCode());
         return throttle.perAccount(

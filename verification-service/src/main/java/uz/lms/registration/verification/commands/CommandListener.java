@@ -2,14 +2,19 @@ package uz.lms.registration.verification.commands;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
@@ -19,6 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.micrometer.KafkaListenerObservation;
+import org.springframework.kafka.support.micrometer.KafkaListenerObservation.DefaultKafkaListenerObservationConvention;
+import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 import org.springframework.stereotype.Component;
 import uz.lms.registration.contracts.Outcome;
 import uz.lms.registration.contracts.RegisterUser;
@@ -64,6 +72,13 @@ import uz.lms.registration.verification.users.Verifications;
  * dead-letter topic without failing the others: the commands before it are applied, then the error handler
  * dead-letters it and the ones after it come again in the next poll. So does a command that fails its batch's
  * transaction for a reason other than an outage, found by applying the batch again one command at a time.
+ *
+ * <p>Each command has a span of its own, spring-kafka's listener observation of its record, so a child of the
+ * record's {@code traceparent} (spring-kafka observes a batch listener as a whole or not at all): it is current while
+ * the command's part of the batch runs, its reply is sent and its line logged, and its events keep it in the outbox.
+ * It is tagged with the command ({@code command}), its outcome ({@code outcome}), its user ({@code telegram_id}, on
+ * the span only) and its poll's size ({@code messaging.batch.message_count}): the transaction it shares with the
+ * poll's other commands lies within it.
  */
 @Component
 class CommandListener {
@@ -72,6 +87,15 @@ class CommandListener {
     private static final String REDELIVERED = "redelivered";
     private static final String UNKNOWN_REPLY_TOPIC = "unknown_reply_topic";
     private static final String LATE = "late";
+    /** What a command whose poll failed came to: it comes again, with a span of its own, in the same trace. */
+    private static final String FAILED = "failed";
+
+    private static final String OUTCOME = "outcome";
+    private static final String GROUP_PREFIX = "verification-service.";
+    private static final String REGISTRATIONS = "registrations";
+    private static final String CHAT_REGISTRATIONS = "chat-registrations";
+    private static final String VERIFICATIONS = "verifications";
+    private static final String CHAT_VERIFICATIONS = "chat-verifications";
 
     /** Each command's time, by the requester's clock, from when it was sent until this listener settled it. */
     private static final String COMMANDS = "verification.commands";
@@ -84,6 +108,7 @@ class CommandListener {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Funnel funnel;
+    private final ObservationRegistry observations;
 
     CommandListener(
             Commands commands,
@@ -92,7 +117,8 @@ class CommandListener {
             VerificationProperties properties,
             Clock clock,
             MeterRegistry meters,
-            Funnel funnel) {
+            Funnel funnel,
+            ObservationRegistry observations) {
         this.commands = commands;
         this.registrations = registrations;
         this.verifications = verifications;
@@ -107,6 +133,7 @@ class CommandListener {
         this.clock = clock;
         this.meters = meters;
         this.funnel = funnel;
+        this.observations = observations;
     }
 
     // A listener and a consumer group per command topic, each named under verification-service's prefix (the one
@@ -115,56 +142,59 @@ class CommandListener {
 
     /** The gateway's registrations: a caller's number, believed only where this service trusts callers itself. */
     @KafkaListener(
-            id = "registrations",
-            groupId = "verification-service.registrations",
+            id = REGISTRATIONS,
+            groupId = GROUP_PREFIX + REGISTRATIONS,
             topics = Topics.REGISTRATION_REQUESTS,
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onRegister(List<ConsumerRecord<String, @Nullable RegisterUser>> records) {
-        handleRegistrations(records, this::callerSource);
+        handleRegistrations(REGISTRATIONS, records, this::callerSource);
     }
 
     /** The bot's registrations: a contact the user shared, Telegram's attestation of the number. */
     @KafkaListener(
-            id = "chat-registrations",
-            groupId = "verification-service.chat-registrations",
+            id = CHAT_REGISTRATIONS,
+            groupId = GROUP_PREFIX + CHAT_REGISTRATIONS,
             topics = Topics.CHAT_REGISTRATIONS,
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.RegisterUser")
     void onChatRegister(List<ConsumerRecord<String, @Nullable RegisterUser>> records) {
-        handleRegistrations(records, command -> Source.TELEGRAM_CONTACT);
+        handleRegistrations(CHAT_REGISTRATIONS, records, command -> Source.TELEGRAM_CONTACT);
     }
 
     /** The gateway's checks: the HTTP budget, and its lockout. */
     @KafkaListener(
-            id = "verifications",
-            groupId = "verification-service.verifications",
+            id = VERIFICATIONS,
+            groupId = GROUP_PREFIX + VERIFICATIONS,
             topics = Topics.VERIFICATION_REQUESTS,
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onVerify(List<ConsumerRecord<String, @Nullable VerifyCode>> records) {
-        handleVerifications(records, Channel.API);
+        handleVerifications(VERIFICATIONS, records, Channel.API);
     }
 
     /** The bot's checks, codes typed in the chat: the chat's budget. */
     @KafkaListener(
-            id = "chat-verifications",
-            groupId = "verification-service.chat-verifications",
+            id = CHAT_VERIFICATIONS,
+            groupId = GROUP_PREFIX + CHAT_VERIFICATIONS,
             topics = Topics.CHAT_VERIFICATIONS,
             batch = "true",
             properties = "spring.json.value.default.type=uz.lms.registration.contracts.VerifyCode")
     void onChatVerify(List<ConsumerRecord<String, @Nullable VerifyCode>> records) {
-        handleVerifications(records, Channel.CHAT);
+        handleVerifications(CHAT_VERIFICATIONS, records, Channel.CHAT);
     }
 
     private void handleRegistrations(
-            List<ConsumerRecord<String, @Nullable RegisterUser>> records, Function<RegisterUser, Source> sourceOf) {
+            String listenerId,
+            List<ConsumerRecord<String, @Nullable RegisterUser>> records,
+            Function<RegisterUser, Source> sourceOf) {
         handle(
                 "register",
+                listenerId,
                 records,
                 RegisterUser::eventId,
                 RegisterUser::telegramId,
-                batch -> register(batch, sourceOf),
+                (batch, spanOf) -> register(batch, sourceOf, spanOf),
                 Function.identity(),
                 reply -> {
                     funnel.registered(reply.outcome());
@@ -172,13 +202,15 @@ class CommandListener {
                 });
     }
 
-    private void handleVerifications(List<ConsumerRecord<String, @Nullable VerifyCode>> records, Channel channel) {
+    private void handleVerifications(
+            String listenerId, List<ConsumerRecord<String, @Nullable VerifyCode>> records, Channel channel) {
         handle(
                 "verify",
+                listenerId,
                 records,
                 VerifyCode::eventId,
                 VerifyCode::telegramId,
-                batch -> verify(batch, channel),
+                (batch, spanOf) -> verify(batch, channel, spanOf),
                 Verdict::reply,
                 verdict -> {
                     funnel.checked(verdict.check(), channel);
@@ -191,16 +223,19 @@ class CommandListener {
         return trustCallerPhoneNumbers && command.vouched() ? Source.TRUSTED_CALLER : Source.CALLER;
     }
 
-    private List<RegistrationReply> register(List<RegisterUser> batch, Function<RegisterUser, Source> sourceOf) {
-        var outcomes = registrations.register(batch, sourceOf);
+    private List<RegistrationReply> register(
+            List<RegisterUser> batch,
+            Function<RegisterUser, Source> sourceOf,
+            Function<RegisterUser, Observation> spanOf) {
+        var outcomes = registrations.register(batch, sourceOf, spanOf);
         return IntStream.range(0, batch.size())
                 .mapToObj(i -> new RegistrationReply(
                         UUID.randomUUID(), clock.instant(), batch.get(i).telegramId(), outcomes.get(i)))
                 .toList();
     }
 
-    private List<Verdict> verify(List<VerifyCode> batch, Channel channel) {
-        var checks = verifications.verify(batch, channel);
+    private List<Verdict> verify(List<VerifyCode> batch, Channel channel, Function<VerifyCode, Observation> spanOf) {
+        var checks = verifications.verify(batch, channel, spanOf);
         return IntStream.range(0, batch.size())
                 .mapToObj(i -> new Verdict(
                         new VerificationReply(
@@ -222,111 +257,163 @@ class CommandListener {
      */
     private <C, R> void handle(
             String name,
+            String listenerId,
             List<ConsumerRecord<String, @Nullable C>> records,
             Function<C, UUID> eventIdOf,
             ToLongFunction<C> telegramIdOf,
-            Function<List<C>, List<R>> apply,
+            BiFunction<List<C>, Function<C, Observation>, List<R>> apply,
             Function<R, ?> replyOf,
             Function<R, ? extends Outcome> committed) {
         List<Command<C>> batch = new ArrayList<>(records.size());
         RuntimeException poison = null;
         for (ConsumerRecord<String, @Nullable C> record : records) {
             try {
-                batch.add(Command.of(record, eventIdOf, telegramIdOf));
+                batch.add(Command.of(
+                        record,
+                        eventIdOf,
+                        telegramIdOf,
+                        telegramId -> startSpan(name, listenerId, record, telegramId, records.size())));
             } catch (RuntimeException notACommand) {
                 poison = notACommand;
                 break;
             }
         }
-
-        // What became of each command the listener settles itself, by its place in the batch; null for the others.
-        String[] outcomes = new String[batch.size()];
-        List<Command<C>> accepted = new ArrayList<>(batch.size());
-        Instant now = clock.instant();
-        for (int i = 0; i < batch.size(); i++) {
-            Command<C> command = batch.get(i);
-            if (command.lateAt(now)) {
-                outcomes[i] = dropLate(name, command);
-            } else if (command.replyTo().isPresent()
-                    && !replyTopics.contains(command.replyTo().get().topic())) {
-                log.warn(
-                        "{} telegram_id={} event_id={} refused: reply topic '{}' is not in verification.reply-topics",
-                        name,
-                        command.telegramId(),
-                        command.eventId(),
-                        command.replyTo().get().printableTopic());
-                outcomes[i] = UNKNOWN_REPLY_TOPIC;
-            } else {
-                accepted.add(command);
-            }
-        }
-
-        List<Handled<R>> handled = new ArrayList<>(accepted.size());
-        RuntimeException failure = null;
+        // Every span started ends: those before this place with their outcome, the others with the failure.
+        int settled = 0;
         try {
-            handled.addAll(commands.execute(accepted, apply, replyOf));
-        } catch (RuntimeException batchFailure) {
-            failure = batchFailure;
-            // A deadline that passed during the transaction: applied again, the late commands are dropped. An outage
-            // fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
-            if (batchFailure instanceof DeadlinePassed) {
-                log.warn(
-                        "{}: a deadline passed during the transaction of {} commands; applying them one at a time",
-                        name,
-                        accepted.size());
+            Map<C, Observation> spans = new IdentityHashMap<>();
+            batch.forEach(command -> spans.put(command.value(), command.span()));
+            Function<List<C>, List<R>> applyInSpans = values -> apply.apply(values, spans::get);
+
+            // What became of each command the listener settles itself, by its place in the batch; null for the others.
+            String[] outcomes = new String[batch.size()];
+            List<Command<C>> accepted = new ArrayList<>(batch.size());
+            Instant now = clock.instant();
+            for (int i = 0; i < batch.size(); i++) {
+                Command<C> command = batch.get(i);
+                if (command.lateAt(now)) {
+                    outcomes[i] = dropLate(name, command);
+                } else if (command.replyTo().isPresent()
+                        && !replyTopics.contains(command.replyTo().get().topic())) {
+                    command.span()
+                            .scoped(() -> log.warn(
+                                    "{} telegram_id={} event_id={} refused: reply topic '{}' is not in"
+                                            + " verification.reply-topics",
+                                    name,
+                                    command.telegramId(),
+                                    command.eventId(),
+                                    command.replyTo().get().printableTopic()));
+                    outcomes[i] = UNKNOWN_REPLY_TOPIC;
+                } else {
+                    accepted.add(command);
+                }
             }
-            if (batchFailure instanceof DeadlinePassed
-                    || (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure))) {
-                failure = null;
-                for (Command<C> command : accepted) {
-                    try {
-                        handled.addAll(commands.execute(List.of(command), apply, replyOf));
-                    } catch (RuntimeException commandFailure) {
-                        failure = commandFailure;
-                        break;
+
+            List<Handled<R>> handled = new ArrayList<>(accepted.size());
+            RuntimeException failure = null;
+            try {
+                handled.addAll(commands.execute(accepted, applyInSpans, replyOf));
+            } catch (RuntimeException batchFailure) {
+                failure = batchFailure;
+                // A deadline that passed during the transaction: applied again, the late commands are dropped. An
+                // outage fails any batch: wait it out. Anything else may be one command's: find it, apply the others.
+                if (batchFailure instanceof DeadlinePassed) {
+                    log.warn(
+                            "{}: a deadline passed during the transaction of {} commands; applying them one at a time",
+                            name,
+                            accepted.size());
+                }
+                if (batchFailure instanceof DeadlinePassed
+                        || (accepted.size() > 1 && !DeadLetters.isTransient(batchFailure))) {
+                    failure = null;
+                    for (Command<C> command : accepted) {
+                        try {
+                            handled.addAll(commands.execute(List.of(command), applyInSpans, replyOf));
+                        } catch (RuntimeException commandFailure) {
+                            failure = commandFailure;
+                            break;
+                        }
                     }
                 }
             }
-        }
 
-        int next = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            Command<C> command = batch.get(i);
-            String outcome = outcomes[i];
-            if (outcome == null) {
-                if (next == handled.size()) {
-                    // Those before it are done; the error handler retries it, or dead-letters it, then the rest.
-                    throw new BatchListenerFailedException(name + " failed", failure, command.record());
+            int next = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                Command<C> command = batch.get(i);
+                String outcome = outcomes[i];
+                if (outcome == null) {
+                    if (next == handled.size()) {
+                        // Those before it are done; the error handler retries it, or dead-letters it, then the rest.
+                        throw new BatchListenerFailedException(name + " failed", failure, command.record());
+                    }
+                    outcome = switch (handled.get(next++)) {
+                        // Its transaction has committed: what it did is counted now, once.
+                        case Handled.Applied<R>(R result) ->
+                            committed.apply(result).type();
+                        case Handled.Redelivered<R>() -> REDELIVERED;
+                        case Handled.Late<R>() -> dropLate(name, command);
+                    };
                 }
-                outcome = switch (handled.get(next++)) {
-                    // Its transaction has committed: what it did is counted now, once.
-                    case Handled.Applied<R>(R result) -> committed.apply(result).type();
-                    case Handled.Redelivered<R>() -> REDELIVERED;
-                    case Handled.Late<R>() -> dropLate(name, command);
-                };
+                Timer.builder(COMMANDS)
+                        .description(
+                                "Time from when a command was sent, by its record's timestamp, until it was settled")
+                        .tags("command", name, "outcome", outcome)
+                        .register(meters)
+                        .record(
+                                meters.config().clock().wallTime()
+                                        - command.record().timestamp(),
+                                TimeUnit.MILLISECONDS);
+                settle(name, command, outcome);
+                settled = i + 1;
             }
-            Timer.builder(COMMANDS)
-                    .description("Time from when a command was sent, by its record's timestamp, until it was settled")
-                    .tags("command", name, "outcome", outcome)
-                    .register(meters)
-                    .record(
-                            meters.config().clock().wallTime()
-                                    - command.record().timestamp(),
-                            TimeUnit.MILLISECONDS);
-            log.info("{} telegram_id={} outcome={}", name, command.telegramId(), outcome);
+        } catch (RuntimeException failed) {
+            for (Command<C> command : batch.subList(settled, batch.size())) {
+                command.span()
+                        .lowCardinalityKeyValue(OUTCOME, FAILED)
+                        .error(failed)
+                        .stop();
+            }
+            throw failed;
         }
         if (poison != null) {
             throw new BatchListenerFailedException(name + " record is no command", poison, batch.size());
         }
     }
 
+    /**
+     * The command's span, started: spring-kafka's observation of a listener's record, continuing the trace of the
+     * record's {@code traceparent}.
+     */
+    private Observation startSpan(
+            String command, String listenerId, ConsumerRecord<String, ?> record, long telegramId, int pollSize) {
+        return KafkaListenerObservation.LISTENER_OBSERVATION
+                .observation(
+                        null,
+                        DefaultKafkaListenerObservationConvention.INSTANCE,
+                        () -> new KafkaRecordReceiverContext(
+                                record, listenerId, null, GROUP_PREFIX + listenerId, () -> null),
+                        observations)
+                .lowCardinalityKeyValue("command", command)
+                .highCardinalityKeyValue("telegram_id", Long.toString(telegramId))
+                .highCardinalityKeyValue("messaging.batch.message_count", Integer.toString(pollSize))
+                .start();
+    }
+
+    /** Logs what became of the command, in its span, and ends the span. */
+    private static void settle(String name, Command<?> command, String outcome) {
+        Observation span = command.span().lowCardinalityKeyValue(OUTCOME, outcome);
+        span.scoped(() -> log.info("{} telegram_id={} outcome={}", name, command.telegramId(), outcome));
+        span.stop();
+    }
+
     private String dropLate(String name, Command<?> command) {
-        log.warn(
-                "{} telegram_id={} event_id={} dropped: {} after its deadline, when its requester had given up",
-                name,
-                command.telegramId(),
-                command.eventId(),
-                Duration.between(command.deadline().orElseThrow(), clock.instant()));
+        command.span()
+                .scoped(() -> log.warn(
+                        "{} telegram_id={} event_id={} dropped: {} after its deadline, when its requester had given up",
+                        name,
+                        command.telegramId(),
+                        command.eventId(),
+                        Duration.between(command.deadline().orElseThrow(), clock.instant())));
         return LATE;
     }
 }

@@ -136,14 +136,18 @@ class Commands {
             if (next < applied.size() && applied.get(next) == command) {
                 handled.add(new Handled.Applied<>(results.get(next++)));
             } else {
-                log.info(
-                        "command redelivered event_id={} telegram_id={}: answering as before",
-                        command.eventId(),
-                        command.telegramId());
+                command.span()
+                        .scoped(() -> log.info(
+                                "command redelivered event_id={} telegram_id={}: answering as before",
+                                command.eventId(),
+                                command.telegramId()));
                 handled.add(new Handled.Redelivered<>());
             }
             byte[] answer = answers.get(command.eventId());
-            command.replyTo().ifPresent(to -> sends.add(() -> replies.send(to, command.telegramId(), answer)));
+            // In the command's span: the reply carries its trace.
+            command.replyTo()
+                    .ifPresent(to -> sends.add(
+                            () -> command.span().scoped(() -> replies.send(to, command.telegramId(), answer))));
         }
         if (!sends.isEmpty()) {
             afterCommit(() -> sends.forEach(Runnable::run));

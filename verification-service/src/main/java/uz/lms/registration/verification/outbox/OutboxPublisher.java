@@ -1,5 +1,8 @@
 package uz.lms.registration.verification.outbox;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -10,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,6 +29,10 @@ import org.springframework.transaction.annotation.Transactional;
  * At least once: a crash before the commit restores every row, and consumers deduplicate by
  * {@code event_id}. A row that cannot be opened (another secret, or a payload sealed for another topic or key:
  * {@link PayloadCipher}) is dropped: it never will be, and it would hold back the user's later records.
+ *
+ * <p>A row that kept its command's trace ({@link Outbox}) is sent in a span {@code outbox publish}, child of that
+ * command's span, so that the record continues the command's trace however late it goes; a row without one goes
+ * in a trace of its own.
  */
 @Component
 class OutboxPublisher {
@@ -38,7 +46,7 @@ class OutboxPublisher {
             WITH claimed AS (
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM outbox WHERE %s ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
-                RETURNING id, topic, record_key, payload, created_at)
+                RETURNING id, topic, record_key, payload, created_at, traceparent)
             SELECT * FROM claimed ORDER BY id""";
     // A row whose user has older records on its topic still waiting (a failed publish) is left to the
     // sweep, which publishes in id order: one user's records never overtake.
@@ -49,16 +57,25 @@ class OutboxPublisher {
                   AND older.id < outbox.id AND older.id NOT IN (:ids))""";
     private static final String LEFT_BEHIND = "created_at < now() - make_interval(secs => :age)";
     private static final String RESTORE =
-            "INSERT INTO outbox (id, topic, record_key, payload, created_at) OVERRIDING SYSTEM VALUE VALUES ";
+            "INSERT INTO outbox (id, topic, record_key, payload, created_at, traceparent) OVERRIDING SYSTEM VALUE VALUES ";
 
     private final JdbcClient jdbc;
     private final KafkaOperations<String, byte[]> kafka;
     private final PayloadCipher cipher;
+    private final Tracer tracer;
+    private final Propagator propagator;
 
-    OutboxPublisher(JdbcClient jdbc, KafkaOperations<String, byte[]> kafka, PayloadCipher cipher) {
+    OutboxPublisher(
+            JdbcClient jdbc,
+            KafkaOperations<String, byte[]> kafka,
+            PayloadCipher cipher,
+            Tracer tracer,
+            Propagator propagator) {
         this.jdbc = jdbc;
         this.kafka = kafka;
         this.cipher = cipher;
+        this.tracer = tracer;
+        this.propagator = propagator;
     }
 
     /**
@@ -92,7 +109,8 @@ class OutboxPublisher {
                         row.getString("topic"),
                         row.getString("record_key"),
                         row.getBytes("payload"),
-                        row.getObject("created_at", OffsetDateTime.class)))
+                        row.getObject("created_at", OffsetDateTime.class),
+                        row.getString(Outbox.TRACEPARENT)))
                 .list();
         List<CompletableFuture<?>> acks = rows.stream().map(this::send).toList();
         List<Row> failed = new ArrayList<>();
@@ -127,11 +145,12 @@ class OutboxPublisher {
 
     /** Puts rows back as they were, ids and times included, so that they keep their place in every order. */
     private void restore(List<Row> rows) {
-        List<Object> values = new ArrayList<>(rows.size() * 5);
+        List<@Nullable Object> values = new ArrayList<>(rows.size() * 6);
         for (Row row : rows) {
             values.addAll(List.of(row.id(), row.topic(), row.recordKey(), row.payload(), row.createdAt()));
+            values.add(row.traceparent());
         }
-        jdbc.sql(RESTORE + String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?)")))
+        jdbc.sql(RESTORE + String.join(", ", Collections.nCopies(rows.size(), "(?, ?, ?, ?, ?, ?)")))
                 .params(values)
                 .update();
     }
@@ -143,8 +162,24 @@ class OutboxPublisher {
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(new Unopenable());
         }
+        var record = new ProducerRecord<>(row.topic(), row.recordKey(), payload);
+        if (row.traceparent() == null) {
+            return send(record);
+        }
+        Span publish = propagator
+                .extract(Map.of(Outbox.TRACEPARENT, row.traceparent()), Map::get)
+                .name("outbox publish")
+                .start();
+        try (var scope = tracer.withSpan(publish)) {
+            return send(record);
+        } finally {
+            publish.end();
+        }
+    }
+
+    private CompletableFuture<?> send(ProducerRecord<String, byte[]> record) {
         try {
-            return kafka.send(new ProducerRecord<>(row.topic(), row.recordKey(), payload));
+            return kafka.send(record);
         } catch (RuntimeException e) {
             // An invalid topic name fails here, before any future exists.
             return CompletableFuture.failedFuture(e);
@@ -153,5 +188,11 @@ class OutboxPublisher {
 
     private static final class Unopenable extends RuntimeException {}
 
-    record Row(long id, String topic, String recordKey, byte[] payload, OffsetDateTime createdAt) {}
+    record Row(
+            long id,
+            String topic,
+            String recordKey,
+            byte[] payload,
+            OffsetDateTime createdAt,
+            @Nullable String traceparent) {}
 }

@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.users;
 
+import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,9 +69,14 @@ public class Registrations {
      * locked until the transaction ends, and their events go to the outbox together.
      *
      * @param sourceOf who vouches for each command's number: what the topic it came on allows, never what it says
+     * @param spanOf   each command's span, in which its part runs: its log lines and the events it causes are in its
+     *     trace
      * @return each command's outcome, in the commands' order
      */
-    public List<RegistrationOutcome> register(List<RegisterUser> commands, Function<RegisterUser, Source> sourceOf) {
+    public List<RegistrationOutcome> register(
+            List<RegisterUser> commands,
+            Function<RegisterUser, Source> sourceOf,
+            Function<RegisterUser, Observation> spanOf) {
         Map<Long, UserState> locked = new HashMap<>(
                 users.lock(commands.stream().map(RegisterUser::telegramId).toList()));
         // A batch of registrations verifies nobody: who owns a verified number stays as read here.
@@ -79,7 +85,8 @@ public class Registrations {
         List<Outbox.Entry> events = new ArrayList<>();
         List<RegistrationOutcome> outcomes = new ArrayList<>(commands.size());
         for (RegisterUser command : commands) {
-            outcomes.add(register(command, sourceOf.apply(command), locked, verifiedOwners, events));
+            outcomes.add(spanOf.apply(command)
+                    .scoped(() -> register(command, sourceOf.apply(command), locked, verifiedOwners, events)));
         }
         outbox.append(events);
         return outcomes;
@@ -136,14 +143,14 @@ public class Registrations {
         locked.put(telegramId, issued.get());
 
         if (created) {
-            events.add(new Outbox.Entry(
+            events.add(outbox.entry(
                     Topics.USER_EVENTS,
                     telegramId,
                     new UserRegistered(UUID.randomUUID(), now, telegramId, phoneNumber)));
         }
-        events.add(new Outbox.Entry(
+        events.add(outbox.entry(
                 Topics.USER_EVENTS, telegramId, new CodeIssued(UUID.randomUUID(), now, telegramId, expiresAt)));
-        events.add(new Outbox.Entry(
+        events.add(outbox.entry(
                 Topics.VERIFICATION_CODES,
                 telegramId,
                 new DeliverCode(

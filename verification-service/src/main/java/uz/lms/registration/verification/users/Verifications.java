@@ -1,5 +1,6 @@
 package uz.lms.registration.verification.users;
 
+import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import uz.lms.registration.contracts.AlreadyVerified;
 import uz.lms.registration.contracts.PhoneNumberTaken;
@@ -66,15 +68,17 @@ public class Verifications {
      * locked until the transaction ends, and their events go to the outbox together.
      *
      * @param channel the path the codes came by, which the topic they arrived on says: whose budget they spend
+     * @param spanOf  each command's span, in which its part runs: its log lines and the events it causes are in its
+     *     trace
      * @return each command's check, in the commands' order
      */
-    public List<Check> verify(List<VerifyCode> commands, Channel channel) {
+    public List<Check> verify(List<VerifyCode> commands, Channel channel, Function<VerifyCode, Observation> spanOf) {
         Map<Long, UserState> locked = new HashMap<>(
                 users.lock(commands.stream().map(VerifyCode::telegramId).toList()));
         List<Outbox.Entry> events = new ArrayList<>();
         List<Check> checks = new ArrayList<>(commands.size());
         for (VerifyCode command : commands) {
-            checks.add(verify(command, channel, locked, events));
+            checks.add(spanOf.apply(command).scoped(() -> verify(command, channel, locked, events)));
         }
         outbox.append(events);
         return checks;
@@ -91,13 +95,13 @@ public class Verifications {
                 .orElseGet(() -> unknown(telegramId, channel, now));
         VerificationOutcome outcome = check.outcome();
         if (outcome instanceof Verified) {
-            events.add(new Outbox.Entry(
+            events.add(outbox.entry(
                     Topics.USER_EVENTS,
                     telegramId,
                     new UserVerified(
                             UUID.randomUUID(), now, telegramId, found.get().phoneNumber())));
         } else {
-            events.add(new Outbox.Entry(
+            events.add(outbox.entry(
                     Topics.USER_EVENTS,
                     telegramId,
                     new VerificationFailed(UUID.randomUUID(), now, telegramId, outcome.type())));

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Status;
@@ -73,20 +74,39 @@ class OutboxTests extends VerificationServiceTest {
     }
 
     @Test
+    void aRowPublishedAfterTheRelayRestartedContinuesTheTraceOfTheCommandThatWroteItAndOneWithoutStartsItsOwn() {
+        long traced = newTelegramId();
+        long untraced = newTelegramId();
+        String trace = newTraceId();
+        // As a relay that stopped before publishing left them: one written by a command in a trace, one before V6.
+        List<Long> ids = List.of(
+                appendUnswept(Topics.USER_EVENTS, traced, codeIssued(traced), "00-" + trace + "-00f067aa0ba902b7-01"),
+                appendUnswept(Topics.USER_EVENTS, untraced, codeIssued(untraced)));
+
+        assertThat(publisher.publishCommitted(ids)).isEqualTo(2);
+
+        await().untilAsserted(() -> {
+            assertThat(traceIds(userEvents.records(), traced)).containsExactly(trace);
+            assertThat(traceIds(userEvents.records(), untraced)).singleElement().isNotEqualTo(trace);
+        });
+    }
+
+    @Test
     void aRecordKafkaRefusesKeepsItsRowAsItWasAndTheRestOfItsBatchGoes() {
         long telegramId = newTelegramId();
         long refusedUser = newTelegramId();
         UserEvent event = codeIssued(telegramId);
         long published = appendUnswept(Topics.USER_EVENTS, telegramId, event);
         // A topic name Kafka refuses: its send fails.
-        long refused = appendUnswept("no such topic!", refusedUser, codeIssued(refusedUser));
+        long refused = appendUnswept(
+                "no such topic!", refusedUser, codeIssued(refusedUser), "00-" + newTraceId() + "-00f067aa0ba902b7-01");
         Map<String, Object> before = row(refused);
         try {
             assertThat(publisher.publishCommitted(List.of(published, refused))).isEqualTo(1);
 
             assertThat(rowsAmong(List.of(published))).isZero();
             assertThat(row(refused))
-                    .as("put back under its id, time and payload")
+                    .as("put back under its id, time, payload and trace")
                     .isEqualTo(before);
             await().untilAsserted(() -> assertThat(userEvents(telegramId)).containsExactly(event));
         } finally {
@@ -165,13 +185,19 @@ class OutboxTests extends VerificationServiceTest {
 
     /** A committed row the sweep leaves alone (it is not older than the sweep interval): only the test publishes it. */
     private long appendUnswept(String topic, long telegramId, UserEvent event) {
+        return appendUnswept(topic, telegramId, event, null);
+    }
+
+    /** As {@link #appendUnswept(String, long, UserEvent)}, by a command of the trace of {@code traceparent}. */
+    private long appendUnswept(String topic, long telegramId, UserEvent event, @Nullable String traceparent) {
         return jdbc.sql("""
-                        INSERT INTO outbox (topic, record_key, payload, created_at)
-                        VALUES (?, ?, ?, now() + interval '1 hour') RETURNING id""")
+                        INSERT INTO outbox (topic, record_key, payload, created_at, traceparent)
+                        VALUES (?, ?, ?, now() + interval '1 hour', ?) RETURNING id""")
                 .params(
                         topic,
                         Topics.key(telegramId),
-                        cipher.seal(topic, Topics.key(telegramId), json.writeValueAsBytes(event)))
+                        cipher.seal(topic, Topics.key(telegramId), json.writeValueAsBytes(event)),
+                        traceparent)
                 .query(Long.class)
                 .single();
     }
@@ -185,7 +211,8 @@ class OutboxTests extends VerificationServiceTest {
 
     private Map<String, Object> row(long id) {
         return jdbc.sql(
-                        "SELECT id, topic, record_key, encode(payload, 'hex') AS payload, created_at FROM outbox WHERE id = ?")
+                        "SELECT id, topic, record_key, encode(payload, 'hex') AS payload, created_at, traceparent FROM outbox"
+                                + " WHERE id = ?")
                 .param(id)
                 .query()
                 .singleRow();
@@ -347,7 +374,11 @@ class OutboxTests extends VerificationServiceTest {
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.health().getDetails()).containsEntry("publisher_alive", true);
         } finally {
-            jdbc.sql("DELETE FROM outbox WHERE id = ?").param(id).update();
+            // The sweep, trying it again, may hold the row deleted and put it back after this DELETE found nothing.
+            await().until(() -> {
+                jdbc.sql("DELETE FROM outbox WHERE id = ?").param(id).update();
+                return rowsAmong(List.of(id)) == 0;
+            });
         }
         await().untilAsserted(() -> assertThat(health.health().getStatus()).isEqualTo(Status.UP));
     }

@@ -3,6 +3,7 @@ package uz.lms.registration.verification.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +79,8 @@ class RaceTests extends VerificationServiceTest {
         List<RegistrationOutcome> outcomes = race(() -> transactions
                 .execute(status -> registrations.register(
                         List.of(new RegisterUser(UUID.randomUUID(), Instant.now(), telegramId, phone, "uz", false)),
-                        command -> Source.TELEGRAM_CONTACT))
+                        command -> Source.TELEGRAM_CONTACT,
+                        command -> Observation.NOOP))
                 .getFirst());
 
         assertThat(outcomes).filteredOn(CodeSent.class::isInstance).hasSize(1);
@@ -102,7 +104,9 @@ class RaceTests extends VerificationServiceTest {
 
         List<VerificationOutcome> outcomes = race(() -> transactions
                 .execute(status -> verifications.verify(
-                        List.of(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code)), Channel.CHAT))
+                        List.of(new VerifyCode(UUID.randomUUID(), Instant.now(), telegramId, code)),
+                        Channel.CHAT,
+                        command -> Observation.NOOP))
                 .getFirst()
                 .outcome());
 
@@ -199,7 +203,8 @@ class RaceTests extends VerificationServiceTest {
                 }
                 // Before the cap: whichever instance goes first has attempts left when it comes to it.
                 poll.add(ThreadLocalRandom.current().nextInt(properties.maxAttempts()), apiCheck(telegramId, code));
-                return transactions.execute(status -> outcomes(verifications.verify(poll, Channel.API)));
+                return transactions.execute(
+                        status -> outcomes(verifications.verify(poll, Channel.API, command -> Observation.NOOP)));
             };
 
             List<VerificationOutcome> outcomes = race(List.of(instance, instance)).stream()
@@ -241,10 +246,10 @@ class RaceTests extends VerificationServiceTest {
             }
             withTheRightCode.add(ThreadLocalRandom.current().nextInt(11), apiCheck(telegramId, code));
 
-            Callable<List<VerificationOutcome>> one =
-                    () -> transactions.execute(status -> outcomes(unlocked.verify(withTheRightCode, Channel.API)));
-            Callable<List<VerificationOutcome>> other =
-                    () -> transactions.execute(status -> outcomes(unlocked.verify(wrongOnly, Channel.API)));
+            Callable<List<VerificationOutcome>> one = () -> transactions.execute(
+                    status -> outcomes(unlocked.verify(withTheRightCode, Channel.API, command -> Observation.NOOP)));
+            Callable<List<VerificationOutcome>> other = () -> transactions.execute(
+                    status -> outcomes(unlocked.verify(wrongOnly, Channel.API, command -> Observation.NOOP)));
 
             List<VerificationOutcome> outcomes =
                     race(List.of(one, other)).stream().flatMap(List::stream).toList();
@@ -290,7 +295,8 @@ class RaceTests extends VerificationServiceTest {
 
     private VerificationOutcome check(long telegramId, String code) {
         return transactions
-                .execute(status -> verifications.verify(List.of(apiCheck(telegramId, code)), Channel.API))
+                .execute(status -> verifications.verify(
+                        List.of(apiCheck(telegramId, code)), Channel.API, command -> Observation.NOOP))
                 .getFirst()
                 .outcome();
     }

@@ -2,6 +2,7 @@ package uz.lms.registration.verification.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ class UnknownTelegramIdsTests extends VerificationServiceTest {
             twiceEach.add(apiCheck(id, "654321"));
         }
 
-        transactions.execute(status -> verifications.verify(twiceEach, Channel.API));
+        transactions.execute(status -> verifications.verify(twiceEach, Channel.API, command -> Observation.NOOP));
 
         assertThat(rowsOf(ids)).isEqualTo(ids.size());
         clock.advance(properties.unverifiedRetention());
