@@ -294,6 +294,27 @@ class WholeSystemEndToEndTests {
 
     @Test
     @Order(7)
+    void zipkinHoldsNoTraceOfAnActuatorRequestNorOfAScheduledTask() throws Exception {
+        // run.sh polled every service's readiness while the system started, and the outbox's sweep runs every 5 s.
+        JsonNode traces = system.zipkin("/api/v2/traces?limit=10000");
+        List<String> noise = new ArrayList<>();
+        for (JsonNode trace : traces) {
+            for (JsonNode span : trace) {
+                span.path("tags").properties().forEach(tag -> {
+                    if (tag.getValue().asString().startsWith("/actuator")
+                            || tag.getKey().startsWith("code.function")) {
+                        noise.add(span.path("name").asString() + " " + tag.getKey() + "="
+                                + tag.getValue().asString());
+                    }
+                });
+            }
+        }
+        assertThat(traces).as("Zipkin holds the tests' traces").isNotEmpty();
+        assertThat(noise).as("spans of actuator requests or scheduled tasks").isEmpty();
+    }
+
+    @Test
+    @Order(7)
     void noSpanMetricLabelNorLogLineHoldsACodeAPhoneNumberOrTheBotToken() throws Exception {
         Set<String> codes = new TreeSet<>();
         for (long user : USERS) {
