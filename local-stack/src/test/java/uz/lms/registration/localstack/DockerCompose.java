@@ -120,6 +120,15 @@ final class DockerCompose {
         return run(COMMAND_TIMEOUT, arguments);
     }
 
+    /** Restarts one of the service's containers ({@code restart} has no {@code --index}: it restarts them all). */
+    Result restartOne(String service) {
+        String one = run(Duration.ofSeconds(60), "ps", "--quiet", service)
+                .output()
+                .strip()
+                .split("\\s+")[0];
+        return run(directory, Map.of(), COMMAND_TIMEOUT, "docker", "restart", one);
+    }
+
     /** Output of a command in one of the service's containers (1-based {@code index}). */
     Result exec(String service, int index, String... command) {
         List<String> arguments = new ArrayList<>(List.of("exec", "-T", "--index", String.valueOf(index), service));
