@@ -1,7 +1,9 @@
 package uz.lms.registration.kafka;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -42,6 +44,25 @@ class KafkaSupportAutoConfiguration {
     @ConditionalOnBean(MeterRegistry.class)
     DefaultKafkaConsumerFactoryCustomizer consumerMetricsByGroup(MeterRegistry meters) {
         return consumers -> tagByGroup(consumers, meters);
+    }
+
+    /**
+     * Kafka's {@code kafka.app.info.*} meters are the producers' as well as the consumers': without the group, which a
+     * producer has not, so that one name keeps one set of tag keys, as Prometheus requires (else the producers' are
+     * refused, with a warning at every start).
+     */
+    @Bean
+    MeterFilter appInfoWithoutGroup() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith("kafka.app.info.") && id.getTag(GroupTaggedConsumerMetrics.GROUP) != null
+                        ? id.replaceTags(id.getTags().stream()
+                                .filter(tag -> !tag.getKey().equals(GroupTaggedConsumerMetrics.GROUP))
+                                .toList())
+                        : id;
+            }
+        };
     }
 
     private static <K, V> void tagByGroup(DefaultKafkaConsumerFactory<K, V> consumers, MeterRegistry meters) {

@@ -2,7 +2,11 @@ package uz.lms.registration.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,19 @@ class KafkaSupportAutoConfigurationTests {
                                 .extracting(meter -> meter.getId().getTag("group.id"))
                                 .isEqualTo("lagging-group");
                     }
+                    // What Prometheus would refuse: a name the producers share with other tag keys.
+                    MeterFilter appInfo = context.getBean(MeterFilter.class);
+                    Meter.Id consumerAppInfo = new Meter.Id(
+                            "kafka.app.info.start.time.ms",
+                            Tags.of("client.id", "c", "group.id", "g", "kafka.version", "4"),
+                            null,
+                            null,
+                            Meter.Type.GAUGE);
+                    assertThat(appInfo.map(consumerAppInfo).getTags())
+                            .extracting(Tag::getKey)
+                            .containsExactly("client.id", "kafka.version");
+                    Meter.Id lag = consumerAppInfo.withName("kafka.consumer.fetch.manager.records.lag.max");
+                    assertThat(appInfo.map(lag).getTag("group.id")).isEqualTo("g");
                 });
     }
 
