@@ -20,6 +20,11 @@ class QuietReplyTimeouts implements EnvironmentPostProcessor {
                 .getPropertySources()
                 .addLast(new MapPropertySource(
                         "verificationClientLogging",
-                        Map.of("logging.level." + ReplyingKafkaTemplate.class.getName(), "ERROR")));
+                        Map.of(
+                                "logging.level." + ReplyingKafkaTemplate.class.getName(),
+                                "ERROR",
+                                // The client's own template class: a logger is named after the class that logs.
+                                "logging.level." + UnobservedReplyTemplate.class.getName(),
+                                "ERROR")));
     }
 }

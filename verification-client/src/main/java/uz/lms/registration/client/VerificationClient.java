@@ -251,13 +251,7 @@ public final class VerificationClient implements SmartLifecycle, DisposableBean 
         var container = new ConcurrentMessageListenerContainer<String, R>(consumers, properties);
         container.setBeanName(replyTopic + ".container");
 
-        var template = new ReplyingKafkaTemplate<>(producers, container) {
-            /** The registry of the replies' observations only (the sends use the one set below): none, see above. */
-            @Override
-            protected ObservationRegistry getObservationRegistry() {
-                return ObservationRegistry.NOOP;
-            }
-        };
+        var template = new UnobservedReplyTemplate<>(producers, container);
         // Not a bean: the template is given what Spring gives the templates it makes.
         template.setObservationEnabled(true);
         template.setObservationRegistry(observations);
